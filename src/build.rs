@@ -1,0 +1,736 @@
+//! From an [`EventInput`] to the exact body AppsFlyer gets, collecting every
+//! problem on the way.
+
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorCode, FieldError, Warning, WarningCode};
+use crate::hash::{is_sha256_hex, sha256_hex};
+use crate::model::{
+    json_type, ConsentData, Event, EventInput, EventTime, JsonObject, SharingFilter, KNOWN_FIELDS,
+};
+use crate::normalize::{self, NormalizeError};
+use crate::time::{self, TimeForm, Timestamp};
+use crate::{phone, validate, MAX_BODY_BYTES};
+
+/// How to build events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    default_region: Option<String>,
+}
+
+impl BuildOptions {
+    /// Options with no default phone region: only international numbers (`+…`) parse.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The ISO 3166-1 alpha-2 region (`"US"`) for phone numbers written in national form.
+    pub fn default_region(mut self, region: impl Into<String>) -> Self {
+        self.default_region = Some(region.into());
+        self
+    }
+
+    /// The default phone region, if set.
+    pub fn region(&self) -> Option<&str> {
+        self.default_region.as_deref()
+    }
+}
+
+/// An event ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuiltEvent {
+    /// The wire event.
+    pub event: Event,
+    /// Its exact JSON body, compact, at most [`MAX_BODY_BYTES`] bytes.
+    pub body: String,
+    /// What was accepted but changed or worth a look.
+    pub warnings: Vec<Warning>,
+}
+
+impl BuiltEvent {
+    /// Size of the body in bytes, as AppsFlyer counts it.
+    pub fn bytes(&self) -> usize {
+        self.body.len()
+    }
+}
+
+/// Everything validation found: errors, warnings, and the event if there were no errors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Every problem, in field order; empty when the event can be sent.
+    pub errors: Vec<FieldError>,
+    /// Every warning, also for invalid events.
+    pub warnings: Vec<Warning>,
+    /// The built event, when `errors` is empty.
+    pub event: Option<BuiltEvent>,
+}
+
+impl Report {
+    /// Whether the event can be sent.
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    fn into_result(self) -> Result<BuiltEvent, Error> {
+        match (self.event, Error::from_errors(self.errors)) {
+            (Some(built), None) => Ok(built),
+            (_, Some(error)) => Err(error),
+            (None, None) => unreachable_report(),
+        }
+    }
+}
+
+#[cold]
+fn unreachable_report() -> Result<BuiltEvent, Error> {
+    // A report without errors always carries its event; keep a real error
+    // rather than a panic should that ever change.
+    Err(Error::single(FieldError::new(
+        "",
+        ErrorCode::InvalidJson,
+        "internal: the event was not built",
+    )))
+}
+
+/// Validates, normalizes and hashes an event, giving the body to send or every error.
+pub fn build_event(input: EventInput, options: &BuildOptions) -> Result<BuiltEvent, Error> {
+    validate_event(input, options).into_result()
+}
+
+/// [`build_event`] from a JSON body: fields of the wrong type are reported with the rest.
+pub fn build_event_json(body: &str, options: &BuildOptions) -> Result<BuiltEvent, Error> {
+    validate_event_json(body, options).into_result()
+}
+
+/// Everything [`build_event`] would find, with the warnings even when there are errors.
+pub fn validate_event(input: EventInput, options: &BuildOptions) -> Report {
+    Builder::new(Vec::new(), BTreeSet::new(), options).run(input)
+}
+
+/// [`validate_event`] from a JSON body.
+pub fn validate_event_json(body: &str, options: &BuildOptions) -> Report {
+    let parsed = EventInput::from_json(body);
+    if parsed
+        .errors
+        .iter()
+        .any(|e| e.code == ErrorCode::InvalidJson)
+    {
+        return Report {
+            errors: parsed.errors,
+            warnings: Vec::new(),
+            event: None,
+        };
+    }
+    Builder::new(parsed.errors, parsed.failed, options).run(parsed.input)
+}
+
+/// Which normalization a PII field takes.
+#[derive(Clone, Copy)]
+enum Pii {
+    Email,
+    Name,
+    PhoneDigits,
+    PhoneE164,
+}
+
+impl Pii {
+    fn code(self) -> ErrorCode {
+        match self {
+            Pii::Email => ErrorCode::InvalidEmail,
+            Pii::Name => ErrorCode::InvalidName,
+            Pii::PhoneDigits | Pii::PhoneE164 => ErrorCode::InvalidPhone,
+        }
+    }
+
+    fn normalize(self, raw: &str, region: Option<&str>) -> Result<String, NormalizeError> {
+        match self {
+            Pii::Email => normalize::email(raw),
+            Pii::Name => normalize::name(raw),
+            Pii::PhoneDigits => normalize::phone_digits(raw, region),
+            Pii::PhoneE164 => normalize::phone_e164(raw, region),
+        }
+    }
+}
+
+struct Builder<'o> {
+    errors: Vec<FieldError>,
+    warnings: Vec<Warning>,
+    /// Fields already reported while reading JSON.
+    failed: BTreeSet<String>,
+    region: Option<&'o str>,
+}
+
+impl<'o> Builder<'o> {
+    fn new(errors: Vec<FieldError>, failed: BTreeSet<String>, options: &'o BuildOptions) -> Self {
+        let mut b = Builder {
+            errors,
+            warnings: Vec::new(),
+            failed,
+            region: options.region(),
+        };
+        if let Some(region) = b.region {
+            if !phone::is_known_region(region) {
+                b.region = None;
+                b.error(
+                    "default_region",
+                    ErrorCode::InvalidRegion,
+                    "the default phone region must be an ISO 3166-1 alpha-2 code that has phone numbers, e.g. \"US\"",
+                );
+            }
+        }
+        b
+    }
+
+    fn error(&mut self, field: &str, code: ErrorCode, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, code, message));
+    }
+
+    fn warn(&mut self, field: &str, code: WarningCode, message: impl Into<String>) {
+        self.warnings.push(Warning::new(field, code, message));
+    }
+
+    fn required(&mut self, field: &str, value: Option<String>) -> Option<String> {
+        match value {
+            Some(v) if !v.trim().is_empty() => Some(v),
+            _ if self.failed.contains(field) => None,
+            Some(_) => {
+                self.error(field, ErrorCode::MissingField, format!("{field} is empty"));
+                None
+            }
+            None => {
+                self.error(
+                    field,
+                    ErrorCode::MissingField,
+                    format!("{field} is required"),
+                );
+                None
+            }
+        }
+    }
+
+    fn run(mut self, i: EventInput) -> Report {
+        let appsflyer_id = self.required("appsflyer_id", i.appsflyer_id);
+        if let Some(id) = &appsflyer_id {
+            if !validate::is_appsflyer_id(id) {
+                self.error(
+                    "appsflyer_id",
+                    ErrorCode::InvalidAppsflyerId,
+                    "appsflyer_id must be 13 digits, a dash and digits (e.g. 1415211453000-6513894), as the AppsFlyer SDK reports it",
+                );
+            }
+        }
+        let event_name = self.required("eventName", i.event_name);
+        let event_value = self.json_object("eventValue", i.event_value);
+        let event_currency = i.event_currency.and_then(|c| self.currency(c));
+        let event_time = i.event_time.and_then(|t| self.event_time(t));
+        if let Some(ip) = &i.ip {
+            self.ip(ip);
+        }
+        if let Some(id) = &i.advertising_id {
+            self.uuid("advertising_id", id);
+        }
+        let idfa = i.idfa.map(|v| self.ios_uuid("idfa", v));
+        let idfv = i.idfv.map(|v| self.ios_uuid("idfv", v));
+
+        let email_hashed = self.pii(
+            ("email", i.email),
+            ("email_hashed", i.email_hashed),
+            Pii::Email,
+        );
+        let first_name_hashed = self.pii(
+            ("first_name", i.first_name),
+            ("first_name_hashed", i.first_name_hashed),
+            Pii::Name,
+        );
+        let last_name_hashed = self.pii(
+            ("last_name", i.last_name),
+            ("last_name_hashed", i.last_name_hashed),
+            Pii::Name,
+        );
+        let (phone_number_hashed, phone_number_e164_hashed) = self.phone(
+            i.phone_number,
+            i.phone_number_hashed,
+            i.phone_number_e164_hashed,
+        );
+
+        if let Some(id) = &i.fb_login_id {
+            if !validate::is_fb_login_id(id) {
+                self.error(
+                    "fb_login_id",
+                    ErrorCode::InvalidFbLoginId,
+                    "fb_login_id must be the numeric Facebook login id, as a string of digits",
+                );
+            }
+        }
+        if let Some(filter) = &i.sharing_filter {
+            self.sharing_filter(filter);
+        }
+        if let Some(app_type) = &i.app_type {
+            if !validate::is_app_type(app_type) {
+                self.error(
+                    "app_type",
+                    ErrorCode::InvalidAppType,
+                    "app_type must be \"\" or \"app_clip\" (send it only for App Clip events)",
+                );
+            }
+        }
+        let custom_data = i
+            .custom_data
+            .and_then(|c| self.json_object("custom_data", Some(c)));
+        let att = i.att.and_then(|att| match u8::try_from(att) {
+            Ok(a) if validate::is_att(att) => Some(a),
+            _ => {
+                self.error(
+                    "att",
+                    ErrorCode::InvalidAtt,
+                    "att must be 0 (not determined), 1 (restricted), 2 (denied) or 3 (authorized)",
+                );
+                None
+            }
+        });
+        if let Some(consent) = &i.consent_data {
+            self.consent(consent);
+        }
+        if let Some(set_id) = &i.app_set_id {
+            if set_id.scope != 1 && set_id.scope != 2 {
+                self.error(
+                    "app_set_id.scope",
+                    ErrorCode::InvalidAppSetId,
+                    "app_set_id.scope must be 1 (app) or 2 (developer)",
+                );
+            }
+            if !validate::is_uuid(&set_id.id) {
+                self.error(
+                    "app_set_id.id",
+                    ErrorCode::InvalidAppSetId,
+                    "app_set_id.id must be a UUID",
+                );
+            }
+        }
+        for key in i.extra.keys() {
+            let message = match suggest(key) {
+                Some(known) => format!(
+                    "{key} is not an AppsFlyer field (did you mean {known}?); sent unchanged"
+                ),
+                None => format!("{key} is not an AppsFlyer field; sent unchanged, not hashed"),
+            };
+            self.warnings.push(Warning::new(
+                key.clone(),
+                WarningCode::UnknownField,
+                message,
+            ));
+        }
+
+        let (Some(appsflyer_id), Some(event_name), Some(event_value), true) = (
+            appsflyer_id,
+            event_name,
+            event_value,
+            self.errors.is_empty(),
+        ) else {
+            return self.report(None);
+        };
+        let event = Event {
+            appsflyer_id,
+            event_name,
+            event_value,
+            event_currency,
+            event_time,
+            ip: i.ip,
+            advertising_id: i.advertising_id,
+            oaid: i.oaid,
+            amazon_aid: i.amazon_aid,
+            imei: i.imei,
+            idfa,
+            idfv,
+            customer_user_id: i.customer_user_id,
+            email_hashed,
+            phone_number_hashed,
+            phone_number_e164_hashed,
+            first_name_hashed,
+            last_name_hashed,
+            fb_login_id: i.fb_login_id,
+            app_version_name: i.app_version_name,
+            app_store: i.app_store,
+            bundle_identifier: i.bundle_identifier,
+            sharing_filter: i.sharing_filter,
+            custom_dimension: i.custom_dimension,
+            app_type: i.app_type,
+            custom_data,
+            os: i.os,
+            ua: i.ua,
+            aie: i.aie,
+            att,
+            consent_data: i.consent_data,
+            app_set_id: i.app_set_id,
+            af_events_api: i.af_events_api.and_then(|on| on.then_some("true")),
+            extra: i.extra,
+        };
+        let body = match serde_json::to_string(&event) {
+            Ok(body) => body,
+            Err(_) => {
+                self.error("", ErrorCode::InvalidJson, "the event cannot be serialized");
+                return self.report(None);
+            }
+        };
+        if body.len() > MAX_BODY_BYTES {
+            let message = too_large_message(&event, body.len());
+            self.error("", ErrorCode::BodyTooLarge, message);
+            return self.report(None);
+        }
+        let warnings = core::mem::take(&mut self.warnings);
+        Report {
+            errors: Vec::new(),
+            warnings: warnings.clone(),
+            event: Some(BuiltEvent {
+                event,
+                body,
+                warnings,
+            }),
+        }
+    }
+
+    fn report(self, event: Option<BuiltEvent>) -> Report {
+        Report {
+            errors: self.errors,
+            warnings: self.warnings,
+            event,
+        }
+    }
+
+    /// `eventValue` / `custom_data`: an object becomes its compact JSON string;
+    /// a string must be `""` or a JSON object. A missing `eventValue` is `""`.
+    fn json_object(&mut self, field: &str, value: Option<JsonObject>) -> Option<String> {
+        let (text, object) = match value {
+            None if self.failed.contains(field) => return None,
+            None => return Some(String::new()),
+            Some(JsonObject::Object(map)) => match serde_json::to_string(&map) {
+                Ok(text) => (text, Some(map)),
+                Err(_) => {
+                    self.error(
+                        field,
+                        ErrorCode::InvalidJsonObject,
+                        format!("{field} cannot be serialized"),
+                    );
+                    return None;
+                }
+            },
+            Some(JsonObject::Stringified(text)) => {
+                if text.is_empty() {
+                    return Some(text);
+                }
+                match serde_json::from_str::<Value>(&text) {
+                    Ok(Value::Object(map)) => (text, Some(map)),
+                    Ok(other) => {
+                        let message = format!(
+                            "{field} must hold a stringified JSON object or \"\", not {}",
+                            json_type(&other)
+                        );
+                        self.error(field, ErrorCode::InvalidJsonObject, message);
+                        return None;
+                    }
+                    Err(_) => {
+                        let message = format!("{field} is a string but not valid JSON: it must be a stringified JSON object or \"\"");
+                        self.error(field, ErrorCode::InvalidJsonObject, message);
+                        return None;
+                    }
+                }
+            }
+        };
+        if field == "eventValue" {
+            if let Some(revenue) = object.as_ref().and_then(|m| m.get("af_revenue")) {
+                if !validate::is_revenue(revenue) {
+                    self.error(
+                        "eventValue.af_revenue",
+                        ErrorCode::InvalidRevenue,
+                        "af_revenue must be a plain number such as 9.99 or -5 (no currency symbols, thousands separators or exponents)",
+                    );
+                }
+            }
+        }
+        Some(text)
+    }
+
+    fn currency(&mut self, code: String) -> Option<String> {
+        let upper = code.to_ascii_uppercase();
+        if !validate::is_currency(&upper) {
+            self.error(
+                "eventCurrency",
+                ErrorCode::InvalidCurrency,
+                "eventCurrency must be an ISO 4217 currency code such as USD or EUR",
+            );
+            return None;
+        }
+        if upper != code {
+            self.warn(
+                "eventCurrency",
+                WarningCode::CurrencyUppercased,
+                "eventCurrency was uppercased",
+            );
+        }
+        Some(upper)
+    }
+
+    fn event_time(&mut self, t: EventTime) -> Option<String> {
+        let parsed = match t {
+            EventTime::Text(text) => time::parse(&text),
+            EventTime::EpochMillis(ms) => {
+                Timestamp::from_epoch_millis(ms).map(|t| (t, TimeForm::EpochMillis))
+            }
+        };
+        match parsed {
+            Ok((t, form)) => {
+                if form != TimeForm::AppsFlyer {
+                    self.warn(
+                        "eventTime",
+                        WarningCode::EventTimeConverted,
+                        "eventTime was converted to AppsFlyer's UTC form yyyy-mm-dd hh:mm:ss.sss",
+                    );
+                }
+                Some(t.to_appsflyer())
+            }
+            Err(e) => {
+                self.error("eventTime", ErrorCode::InvalidEventTime, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn ip(&mut self, ip: &str) {
+        if validate::is_ipv4(ip) {
+            return;
+        }
+        let message = if validate::is_ipv6(ip) {
+            "ip is an IPv6 address: AppsFlyer takes only the device's IPv4 address; omit ip instead"
+        } else {
+            "ip must be a dotted-quad IPv4 address such as 192.0.2.1 (no leading zeros, no port)"
+        };
+        self.error("ip", ErrorCode::InvalidIp, message);
+    }
+
+    fn uuid(&mut self, field: &str, id: &str) -> bool {
+        let ok = validate::is_uuid(id);
+        if !ok {
+            let message = format!("{field} must be a UUID (8-4-4-4-12 hexadecimal digits)");
+            self.error(field, ErrorCode::InvalidUuid, message);
+        }
+        ok
+    }
+
+    fn ios_uuid(&mut self, field: &str, id: String) -> String {
+        if !self.uuid(field, &id) {
+            return id;
+        }
+        match validate::uppercase_uuid(&id) {
+            Some(upper) => {
+                let message = format!("{field} was uppercased, as AppsFlyer requires");
+                self.warn(field, WarningCode::UuidUppercased, message);
+                upper
+            }
+            None => id,
+        }
+    }
+
+    /// A raw PII field and its `*_hashed` field, to one digest.
+    fn pii(
+        &mut self,
+        (raw_field, raw): (&str, Option<String>),
+        (hashed_field, hashed): (&str, Option<String>),
+        kind: Pii,
+    ) -> Option<String> {
+        let from_raw = present(raw).and_then(|raw| self.hash_raw(raw_field, &raw, kind));
+        let from_hashed = present(hashed).and_then(|h| self.hashed(hashed_field, &h, kind));
+        self.reconcile(raw_field, hashed_field, from_raw, from_hashed)
+    }
+
+    /// `phone_number` feeds both phone digests; each `*_hashed` field may also be given.
+    fn phone(
+        &mut self,
+        raw: Option<String>,
+        hashed: Option<String>,
+        e164_hashed: Option<String>,
+    ) -> (Option<String>, Option<String>) {
+        let (mut digits, mut e164) = (None, None);
+        if let Some(raw) = present(raw) {
+            match phone::parse(&raw, self.region) {
+                Ok(number) => {
+                    digits = Some(sha256_hex(&number.digits()));
+                    e164 = Some(sha256_hex(&number.e164()));
+                }
+                Err(e) => self.error("phone_number", ErrorCode::InvalidPhone, phone_message(e)),
+            }
+        }
+        let given =
+            present(hashed).and_then(|h| self.hashed("phone_number_hashed", &h, Pii::PhoneDigits));
+        let given_e164 = present(e164_hashed)
+            .and_then(|h| self.hashed("phone_number_e164_hashed", &h, Pii::PhoneE164));
+        (
+            self.reconcile("phone_number", "phone_number_hashed", digits, given),
+            self.reconcile("phone_number", "phone_number_e164_hashed", e164, given_e164),
+        )
+    }
+
+    fn hash_raw(&mut self, field: &str, raw: &str, kind: Pii) -> Option<String> {
+        match kind.normalize(raw, self.region) {
+            Ok(normalized) => Some(sha256_hex(&normalized)),
+            Err(e) => {
+                let message = match e {
+                    NormalizeError::Phone(e) => phone_message(e),
+                    other => format!("{field}: {other}"),
+                };
+                self.error(field, kind.code(), message);
+                None
+            }
+        }
+    }
+
+    /// A `*_hashed` field: a digest passes through lowercased; a raw value is
+    /// normalized and hashed, with a warning.
+    fn hashed(&mut self, field: &str, value: &str, kind: Pii) -> Option<String> {
+        let trimmed = value.trim();
+        if is_sha256_hex(trimmed) {
+            if trimmed.bytes().any(|b| b.is_ascii_uppercase()) || trimmed.len() != value.len() {
+                let message = format!("{field} was lowercased (and trimmed): AppsFlyer matches lowercase hex digests only");
+                self.warn(field, WarningCode::HashLowercased, message);
+            }
+            return Some(trimmed.to_ascii_lowercase());
+        }
+        let digest = self.hash_raw(field, value, kind)?;
+        let message =
+            format!("{field} held a raw value, not a SHA-256 digest: it was normalized and hashed");
+        self.warn(field, WarningCode::RawValueHashed, message);
+        Some(digest)
+    }
+
+    fn reconcile(
+        &mut self,
+        raw_field: &str,
+        hashed_field: &str,
+        from_raw: Option<String>,
+        from_hashed: Option<String>,
+    ) -> Option<String> {
+        match (from_raw, from_hashed) {
+            (Some(a), Some(b)) if a != b => {
+                let message = format!("{hashed_field} is not the hash of {raw_field}: send one of them, or both for the same person");
+                self.error(hashed_field, ErrorCode::ConflictingFields, message);
+                None
+            }
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn sharing_filter(&mut self, filter: &SharingFilter) {
+        let SharingFilter::Partners(ids) = filter else {
+            return;
+        };
+        if ids.is_empty() {
+            self.error(
+                "sharing_filter",
+                ErrorCode::InvalidSharingFilter,
+                "sharing_filter must be \"all\" or a non-empty list of partner ids; omit it to share normally",
+            );
+        }
+        for (n, id) in ids.iter().enumerate() {
+            if id.trim().is_empty() {
+                self.error(
+                    &format!("sharing_filter[{n}]"),
+                    ErrorCode::InvalidSharingFilter,
+                    "partner ids must not be empty",
+                );
+            }
+        }
+    }
+
+    fn consent(&mut self, consent: &ConsentData) {
+        let code = ErrorCode::InvalidConsentData;
+        match consent {
+            ConsentData::Tcf(tcf) => {
+                if !(-1..=1).contains(&tcf.gdpr_applies) {
+                    self.error(
+                        "consent_data.tcf.gdpr_applies",
+                        code,
+                        "gdpr_applies must be 1 (applies), 0 (does not apply) or -1 (unknown)",
+                    );
+                }
+                for (member, value) in [
+                    ("policy_version", tcf.policy_version),
+                    ("cmp_sdk_id", tcf.cmp_sdk_id),
+                    ("cmp_sdk_version", tcf.cmp_sdk_version),
+                ] {
+                    if value < 0 {
+                        let message = format!("{member} must not be negative");
+                        self.error(&format!("consent_data.tcf.{member}"), code, message);
+                    }
+                }
+            }
+            ConsentData::Manual(manual) => {
+                if manual.gdpr_applies {
+                    for (member, value) in [
+                        ("ad_user_data_enabled", manual.ad_user_data_enabled),
+                        (
+                            "ad_personalization_enabled",
+                            manual.ad_personalization_enabled,
+                        ),
+                    ] {
+                        if value.is_none() {
+                            let message = format!("{member} is required when gdpr_applies is true");
+                            self.error(&format!("consent_data.manual.{member}"), code, message);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An empty or blank PII value means "not known": treated as absent.
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+fn phone_message(e: phone::PhoneError) -> String {
+    match e {
+        phone::PhoneError::InvalidRegion => e.to_string(),
+        _ => format!("not a possible phone number: {e}"),
+    }
+}
+
+/// A known field whose name differs from `key` only in case, `_` or `-`.
+fn suggest(key: &str) -> Option<&'static str> {
+    fn squash(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .map(|c| c.to_ascii_lowercase())
+    }
+    KNOWN_FIELDS
+        .iter()
+        .copied()
+        .find(|known| squash(known).eq(squash(key)))
+}
+
+/// "body is N bytes, over 1024; biggest fields: eventValue (612 bytes), …".
+fn too_large_message(event: &Event, size: usize) -> String {
+    let mut sizes: Vec<(usize, String)> = match serde_json::to_value(event) {
+        Ok(Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| {
+                let value_len = serde_json::to_string(v).map_or(0, |s| s.len());
+                // "key":value plus the separating comma.
+                (k.len() + 3 + value_len + 1, k.clone())
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    sizes.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let biggest: Vec<String> = sizes
+        .iter()
+        .take(3)
+        .map(|(n, k)| format!("{k} ({n} bytes)"))
+        .collect();
+    format!(
+        "the body is {size} bytes, over AppsFlyer's {MAX_BODY_BYTES}-byte limit; biggest fields: {}",
+        biggest.join(", ")
+    )
+}

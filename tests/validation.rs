@@ -1,0 +1,469 @@
+//! One case per rule of the contract: every error code, with the field it names.
+
+use appsflyer_s2s::{build_event_json, validate_event_json, BuildOptions, ErrorCode, WarningCode};
+use serde_json::{json, Value};
+
+const AF_ID: &str = "1415211453000-6513894";
+
+/// A valid base event with `patch` merged in (`null` removes a field).
+fn event(patch: Value) -> String {
+    let mut base = json!({"appsflyer_id": AF_ID, "eventName": "af_purchase"});
+    for (k, v) in patch.as_object().unwrap() {
+        if v.is_null() {
+            base.as_object_mut().unwrap().remove(k);
+        } else {
+            base[k] = v.clone();
+        }
+    }
+    base.to_string()
+}
+
+fn us() -> BuildOptions {
+    BuildOptions::new().default_region("US")
+}
+
+/// The (field, code) pairs of every error for this patch.
+fn errors(patch: Value) -> Vec<(String, &'static str)> {
+    let report = validate_event_json(&event(patch), &us());
+    report
+        .errors
+        .iter()
+        .map(|e| (e.field.clone(), e.code.as_str()))
+        .collect()
+}
+
+fn sent(patch: Value) -> Value {
+    let built = build_event_json(&event(patch), &us()).unwrap();
+    serde_json::from_str(&built.body).unwrap()
+}
+
+#[test]
+fn each_rule_names_its_field_and_code() {
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            json!({"appsflyer_id": null}),
+            "appsflyer_id",
+            "missing_field",
+        ),
+        (json!({"appsflyer_id": ""}), "appsflyer_id", "missing_field"),
+        (json!({"eventName": null}), "eventName", "missing_field"),
+        (json!({"eventName": "  "}), "eventName", "missing_field"),
+        (json!({"eventName": 7}), "eventName", "wrong_type"),
+        (
+            json!({"appsflyer_id": "12345"}),
+            "appsflyer_id",
+            "invalid_appsflyer_id",
+        ),
+        (
+            json!({"appsflyer_id": "141521145300-6513894"}),
+            "appsflyer_id",
+            "invalid_appsflyer_id",
+        ),
+        (
+            json!({"appsflyer_id": "1415211453000-"}),
+            "appsflyer_id",
+            "invalid_appsflyer_id",
+        ),
+        (
+            json!({"appsflyer_id": " 1415211453000-1"}),
+            "appsflyer_id",
+            "invalid_appsflyer_id",
+        ),
+        (json!({"ip": "2001:db8::1"}), "ip", "invalid_ip"),
+        (json!({"ip": "256.1.1.1"}), "ip", "invalid_ip"),
+        (json!({"ip": "01.2.3.4"}), "ip", "invalid_ip"),
+        (json!({"ip": "1.2.3.4:80"}), "ip", "invalid_ip"),
+        (json!({"idfa": "not-a-uuid"}), "idfa", "invalid_uuid"),
+        (
+            json!({"idfv": "6D92078A-8246-4BA4-AE5B-76104861E7D"}),
+            "idfv",
+            "invalid_uuid",
+        ),
+        (
+            json!({"advertising_id": "abc"}),
+            "advertising_id",
+            "invalid_uuid",
+        ),
+        (
+            json!({"eventCurrency": "DOLLARS"}),
+            "eventCurrency",
+            "invalid_currency",
+        ),
+        (
+            json!({"eventCurrency": "XYZ"}),
+            "eventCurrency",
+            "invalid_currency",
+        ),
+        (json!({"att": 4}), "att", "invalid_att"),
+        (json!({"att": -1}), "att", "invalid_att"),
+        (json!({"att": 1.5}), "att", "invalid_att"),
+        (json!({"att": "3"}), "att", "wrong_type"),
+        (
+            json!({"sharing_filter": []}),
+            "sharing_filter",
+            "invalid_sharing_filter",
+        ),
+        (
+            json!({"sharing_filter": "none"}),
+            "sharing_filter",
+            "invalid_sharing_filter",
+        ),
+        (
+            json!({"sharing_filter": ["twitter", ""]}),
+            "sharing_filter[1]",
+            "invalid_sharing_filter",
+        ),
+        (
+            json!({"sharing_filter": ["twitter", 3]}),
+            "sharing_filter[1]",
+            "invalid_sharing_filter",
+        ),
+        (json!({"app_type": "clip"}), "app_type", "invalid_app_type"),
+        (
+            json!({"consent_data": {"gdpr": {}}}),
+            "consent_data.gdpr",
+            "invalid_consent_data",
+        ),
+        (
+            json!({"consent_data": []}),
+            "consent_data",
+            "invalid_consent_data",
+        ),
+        (
+            json!({"consent_data": {"tcf": {"policy_version": 2, "gdpr_applies": 2, "cmp_sdk_id": 1, "cmp_sdk_version": 1, "tcstring": "x"}}}),
+            "consent_data.tcf.gdpr_applies",
+            "invalid_consent_data",
+        ),
+        (
+            json!({"consent_data": {"tcf": {"policy_version": 2, "gdpr_applies": 1, "cmp_sdk_id": 1, "cmp_sdk_version": 1}}}),
+            "consent_data.tcf.tcstring",
+            "invalid_consent_data",
+        ),
+        (
+            json!({"consent_data": {"manual": {"gdpr_applies": "yes"}}}),
+            "consent_data.manual.gdpr_applies",
+            "invalid_consent_data",
+        ),
+        (
+            json!({"consent_data": {"manual": {"gdpr_applies": true, "ad_user_data_enabled": true}}}),
+            "consent_data.manual.ad_personalization_enabled",
+            "invalid_consent_data",
+        ),
+        (
+            json!({"consent_data": {"manual": {"gdpr_applies": false, "extra": 1}}}),
+            "consent_data.manual.extra",
+            "invalid_consent_data",
+        ),
+        (
+            json!({"app_set_id": {"scope": 3, "id": "6d92078a-8246-4ba4-ae5b-76104861e7dc"}}),
+            "app_set_id.scope",
+            "invalid_app_set_id",
+        ),
+        (
+            json!({"app_set_id": {"scope": 1, "id": "x"}}),
+            "app_set_id.id",
+            "invalid_app_set_id",
+        ),
+        (
+            json!({"app_set_id": {"scope": 1}}),
+            "app_set_id.id",
+            "invalid_app_set_id",
+        ),
+        (
+            json!({"app_set_id": "6d92078a-8246-4ba4-ae5b-76104861e7dc"}),
+            "app_set_id",
+            "invalid_app_set_id",
+        ),
+        (
+            json!({"phone_number": "12"}),
+            "phone_number",
+            "invalid_phone",
+        ),
+        (
+            json!({"phone_number": "not a phone"}),
+            "phone_number",
+            "invalid_phone",
+        ),
+        (
+            json!({"phone_number_e164_hashed": "555"}),
+            "phone_number_e164_hashed",
+            "invalid_phone",
+        ),
+        (json!({"email": "no-at-sign"}), "email", "invalid_email"),
+        (
+            json!({"email_hashed": "john"}),
+            "email_hashed",
+            "invalid_email",
+        ),
+        (
+            json!({"eventTime": "2024-01-02T03:04:05"}),
+            "eventTime",
+            "invalid_event_time",
+        ),
+        (
+            json!({"eventTime": "02/01/2024 03:04"}),
+            "eventTime",
+            "invalid_event_time",
+        ),
+        (
+            json!({"eventTime": "2024-02-30 00:00:00.000"}),
+            "eventTime",
+            "invalid_event_time",
+        ),
+        (
+            json!({"eventTime": 1_700_000_000}),
+            "eventTime",
+            "invalid_event_time",
+        ),
+        (json!({"eventTime": true}), "eventTime", "wrong_type"),
+        (
+            json!({"eventValue": "{not json"}),
+            "eventValue",
+            "invalid_json_object",
+        ),
+        (
+            json!({"eventValue": "[1,2]"}),
+            "eventValue",
+            "invalid_json_object",
+        ),
+        (json!({"eventValue": 5}), "eventValue", "wrong_type"),
+        (
+            json!({"custom_data": "null"}),
+            "custom_data",
+            "invalid_json_object",
+        ),
+        (
+            json!({"eventValue": {"af_revenue": "$9.99"}}),
+            "eventValue.af_revenue",
+            "invalid_revenue",
+        ),
+        (
+            json!({"eventValue": {"af_revenue": "1,000.00"}}),
+            "eventValue.af_revenue",
+            "invalid_revenue",
+        ),
+        (
+            json!({"eventValue": "{\"af_revenue\":\"9,99\"}"}),
+            "eventValue.af_revenue",
+            "invalid_revenue",
+        ),
+        (
+            json!({"fb_login_id": "abc"}),
+            "fb_login_id",
+            "invalid_fb_login_id",
+        ),
+        (json!({"aie": "false"}), "aie", "wrong_type"),
+        (json!({"ua": 1}), "ua", "wrong_type"),
+        (
+            json!({"email": "a@b.co", "email_hashed": "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"}),
+            "email_hashed",
+            "conflicting_fields",
+        ),
+    ];
+    let mut codes_seen = std::collections::BTreeSet::new();
+    for (patch, field, code) in &cases {
+        let found = errors(patch.clone());
+        assert!(
+            found.iter().any(|(f, c)| f == field && c == code),
+            "{patch}: expected {field}/{code}, got {found:?}"
+        );
+        assert_eq!(
+            found.len(),
+            1,
+            "{patch}: exactly one error expected, got {found:?}"
+        );
+        codes_seen.insert(*code);
+    }
+    assert!(codes_seen.len() >= 18, "{codes_seen:?}");
+}
+
+#[test]
+fn every_error_is_collected_not_just_the_first() {
+    let found = errors(json!({
+        "appsflyer_id": null, "eventName": 3, "ip": "::1", "idfa": "x",
+        "eventCurrency": "us", "att": 9, "app_type": "game", "sharing_filter": []
+    }));
+    let codes: Vec<&str> = found.iter().map(|(_, c)| *c).collect();
+    for code in [
+        "missing_field",
+        "wrong_type",
+        "invalid_ip",
+        "invalid_uuid",
+        "invalid_currency",
+        "invalid_att",
+        "invalid_app_type",
+        "invalid_sharing_filter",
+    ] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+}
+
+#[test]
+fn body_over_one_kilobyte_names_size_and_biggest_fields() {
+    let err = build_event_json(
+        &event(json!({"ua": "x".repeat(900), "os": "1".repeat(200)})),
+        &us(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BodyTooLarge);
+    let message = &err.errors()[0].message;
+    assert!(message.contains("bytes"), "{message}");
+    assert!(message.contains("ua (908 bytes)"), "{message}");
+    assert!(message.contains("os (208 bytes)"), "{message}");
+    // Exactly at the limit is fine.
+    let base = build_event_json(&event(json!({"ua": ""})), &us())
+        .unwrap()
+        .bytes();
+    let fits = build_event_json(&event(json!({"ua": "x".repeat(1024 - base)})), &us()).unwrap();
+    assert_eq!(fits.bytes(), 1024);
+}
+
+#[test]
+fn malformed_bodies_are_one_whole_body_error() {
+    for body in [
+        "",
+        "{",
+        "[]",
+        "[{}]",
+        "null",
+        "\"event\"",
+        "42",
+        "{\"a\":1,}",
+    ] {
+        let report = validate_event_json(body, &us());
+        assert_eq!(report.errors.len(), 1, "{body}");
+        assert_eq!(report.errors[0].code, ErrorCode::InvalidJson, "{body}");
+        assert_eq!(report.errors[0].field, "", "{body}");
+    }
+    let err = validate_event_json("[{}]", &us());
+    assert!(err.errors[0].message.contains("one event per request"));
+}
+
+#[test]
+fn unknown_default_region_is_an_error() {
+    let report = validate_event_json(&event(json!({})), &BuildOptions::new().default_region("ZZ"));
+    assert_eq!(report.errors[0].code, ErrorCode::InvalidRegion);
+    assert_eq!(report.errors[0].field, "default_region");
+}
+
+#[test]
+fn event_value_becomes_a_string_and_defaults_to_empty() {
+    assert_eq!(sent(json!({}))["eventValue"], "");
+    assert_eq!(sent(json!({"eventValue": null}))["eventValue"], "");
+    assert_eq!(sent(json!({"eventValue": ""}))["eventValue"], "");
+    assert_eq!(
+        sent(json!({"eventValue": {"af_revenue": "9.99", "af_currency": "USD"}}))["eventValue"],
+        r#"{"af_currency":"USD","af_revenue":"9.99"}"#
+    );
+    // A stringified object is sent exactly as given (its numbers are not re-rendered).
+    let given = r#"{"af_revenue": 10.50}"#;
+    assert_eq!(sent(json!({"eventValue": given}))["eventValue"], given);
+    assert_eq!(
+        sent(json!({"custom_data": {"tier": 2}}))["custom_data"],
+        r#"{"tier":2}"#
+    );
+    assert!(sent(json!({})).get("custom_data").is_none());
+    for revenue in [json!("-5"), json!("9.99"), json!(12), json!(-0.5)] {
+        sent(json!({"eventValue": {"af_revenue": revenue}}));
+    }
+}
+
+#[test]
+fn normalizations_with_warnings() {
+    let report = validate_event_json(
+        &event(json!({
+            "idfa": "6d92078a-8246-4ba4-ae5b-76104861e7dc",
+            "eventCurrency": "usd",
+            "eventTime": "2024-01-02T03:04:05.678+01:00",
+            "first_name_hashed": "Mary",
+            "eventname": "oops"
+        })),
+        &us(),
+    );
+    assert!(report.ok(), "{:?}", report.errors);
+    let codes: Vec<WarningCode> = report.warnings.iter().map(|w| w.code).collect();
+    for code in [
+        WarningCode::UuidUppercased,
+        WarningCode::CurrencyUppercased,
+        WarningCode::EventTimeConverted,
+        WarningCode::RawValueHashed,
+        WarningCode::UnknownField,
+    ] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+    let unknown = report
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::UnknownField)
+        .unwrap();
+    assert!(
+        unknown.message.contains("did you mean eventName"),
+        "{}",
+        unknown.message
+    );
+    let body: Value = serde_json::from_str(&report.event.unwrap().body).unwrap();
+    assert_eq!(body["idfa"], "6D92078A-8246-4BA4-AE5B-76104861E7DC");
+    assert_eq!(body["eventCurrency"], "USD");
+    assert_eq!(body["eventTime"], "2024-01-02 02:04:05.678");
+    assert_eq!(
+        body["first_name_hashed"],
+        "6915771be1c5aa0c886870b6951b03d7eafc121fea0e80a5ea83beb7c449f4ec"
+    );
+    assert_eq!(body["eventname"], "oops");
+}
+
+#[test]
+fn every_contract_field_is_accepted_and_named_exactly() {
+    let all = json!({
+        "appsflyer_id": AF_ID, "eventName": "af_purchase", "eventValue": {"af_revenue": "1"},
+        "eventCurrency": "EUR", "eventTime": "2019-05-15 12:17:01.123", "ip": "192.0.2.1",
+        "advertising_id": "6d92078a-8246-4ba4-ae5b-76104861e7dc", "oaid": "o", "amazon_aid": "a",
+        "imei": "356938035643809", "idfa": "6D92078A-8246-4BA4-AE5B-76104861E7DC",
+        "idfv": "6D92078A-8246-4BA4-AE5B-76104861E7DD", "customer_user_id": "u1",
+        "fb_login_id": "1234", "app_version_name": "1.2", "app_store": "play",
+        "bundleIdentifier": "com.example", "sharing_filter": ["twitter"], "custom_dimension": "d",
+        "app_type": "app_clip", "custom_data": "{\"k\":1}", "os": "14.5.1", "ua": "UA",
+        "aie": false, "att": 3, "af_events_api": "true",
+        "consent_data": {"manual": {"gdpr_applies": true, "ad_user_data_enabled": true, "ad_personalization_enabled": false}},
+        "app_set_id": {"scope": 2, "id": "6d92078a-8246-4ba4-ae5b-76104861e7dc"}
+    });
+    let report = validate_event_json(&all.to_string(), &us());
+    assert!(report.ok(), "{:?}", report.errors);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let body: Value = serde_json::from_str(&report.event.unwrap().body).unwrap();
+    for (k, v) in all.as_object().unwrap() {
+        match k.as_str() {
+            "eventValue" => assert_eq!(body[k], r#"{"af_revenue":"1"}"#),
+            _ => assert_eq!(&body[k], v, "{k}"),
+        }
+    }
+    assert_eq!(
+        body.as_object().unwrap().len(),
+        all.as_object().unwrap().len()
+    );
+}
+
+#[test]
+fn messages_never_echo_pii() {
+    let secret_email = "secret.person@example.com";
+    let report = validate_event_json(
+        &event(json!({
+            "email": secret_email, "email_hashed": "abcd@x.y",
+            "phone_number": "+999 1234", "first_name": "  ", "last_name_hashed": "Zebedee",
+            "ip": "10.0.0.999"
+        })),
+        &us(),
+    );
+    let text = format!("{:?}", report.errors);
+    for pii in ["secret", "abcd", "1234", "Zebedee", "999"] {
+        assert!(!text.contains(pii), "{pii} echoed in {text}");
+    }
+}
+
+#[test]
+fn empty_pii_means_unknown() {
+    let body = sent(json!({"email": "", "phone_number": " ", "first_name_hashed": ""}));
+    assert!(body.get("email_hashed").is_none());
+    assert!(body.get("phone_number_hashed").is_none());
+    assert!(body.get("first_name_hashed").is_none());
+}
