@@ -56,3 +56,8 @@ pub use request::{prepare, S2sRequest, DEFAULT_ENDPOINT};
 
 /// AppsFlyer's limit on the serialized JSON body of one event, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024;
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
