@@ -1,50 +1,64 @@
 # The project's commands. `make dev` runs the main job, `make test` every test;
-# both install what they need (see scripts/setup.sh) on a fresh machine.
+# both install what they need (scripts/setup.sh) on a fresh machine.
+# Each part of the project adds its own targets in mk/*.mk.
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
+# Filled in by mk/*.mk: what `make test` and `make bench` run, and what `make dev` is.
+TEST_TARGETS := lint no-std generated-check test-rust
+BENCH_TARGETS := bench-core
+DEV_TARGET := dev-core
+
+include $(sort $(wildcard mk/*.mk))
+
 REGION ?= US
 # A typical event: raw PII is hashed, eventTime converted, eventValue stringified.
 SAMPLE_EVENT ?= {"appsflyer_id":"1415211453000-6513894","eventName":"af_purchase","eventValue":{"af_revenue":"19.99","af_content_id":"sku-1"},"eventCurrency":"usd","eventTime":"2024-05-15T14:17:01.123+02:00","email":" John_Smith@Gmail.com ","phone_number":"(650) 555-1212","first_name":"Valéry","last_name":"Smith"}
 
-.PHONY: help setup dev test lint no-std generated-check test-rust bench phone-size
+.PHONY: help setup dev test bench lint no-std generated-check test-rust bench-core dev-core phone-size
 
 help:
-	@echo "make dev    - build a sample event with the core and print the exact body AppsFlyer would get"
-	@echo "              (EVENT='{...}' REGION=GB make dev for your own)"
+	@echo "make dev    - run the main job locally"
 	@echo "make test   - install what is missing, then run every check and test"
 	@echo "make bench  - print the figures recorded in BENCHMARKS.md"
 
 setup:
-	@scripts/setup.sh
+	@scripts/setup.sh core
 
-dev: setup
+dev: $(DEV_TARGET)
+
+test: $(TEST_TARGETS)
+	@echo "make test: all of $(TEST_TARGETS) passed"
+
+bench: $(BENCH_TARGETS)
+
+# Builds a sample event with the core and prints the exact body AppsFlyer would get
+# (EVENT='{...}' REGION=GB make dev-core for your own).
+dev-core: setup
 	@cargo run --quiet --example build_event -- '$(if $(EVENT),$(EVENT),$(SAMPLE_EVENT))' $(REGION)
 
-test: setup lint no-std generated-check test-rust
-
-lint:
+lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --no-default-features --lib -- -D warnings
 
 # The core is no_std + alloc: prove it on targets that have no std at all.
-no-std:
+no-std: setup
 	cargo build --no-default-features --lib --target wasm32v1-none
 	cargo build --no-default-features --lib --target wasm32-unknown-unknown
 
 # Generated tables and the phone corpus must be exactly what their scripts produce.
-generated-check:
+generated-check: setup
 	node scripts/gen-phone-metadata.mjs --check
 	node scripts/gen-phone-corpus.mjs --check
 
-test-rust:
+test-rust: setup
 	cargo test --release --all-targets
 	cargo test --release --doc
 
-bench: setup
+bench-core: setup
 	cargo bench --bench build_event
 	scripts/phone-size.sh
 

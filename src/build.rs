@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::error::{Error, ErrorCode, FieldError, Warning, WarningCode};
 use crate::hash::{is_sha256_hex, sha256_hex};
 use crate::model::{
-    json_type, ConsentData, Event, EventInput, EventTime, JsonObject, SharingFilter, KNOWN_FIELDS,
+    json_type, ConsentData, Event, EventInput, EventTime, JsonObject, ParsedInput, SharingFilter,
+    KNOWN_FIELDS,
 };
 use crate::normalize::{self, NormalizeError};
 use crate::time::{self, TimeForm, Timestamp};
@@ -112,19 +113,28 @@ pub fn validate_event(input: EventInput, options: &BuildOptions) -> Report {
 
 /// [`validate_event`] from a JSON body.
 pub fn validate_event_json(body: &str, options: &BuildOptions) -> Report {
-    let parsed = EventInput::from_json(body);
-    if parsed
-        .errors
-        .iter()
-        .any(|e| e.code == ErrorCode::InvalidJson)
-    {
-        return Report {
-            errors: parsed.errors,
-            warnings: Vec::new(),
-            event: None,
-        };
+    EventInput::from_json(body).validate(options)
+}
+
+impl ParsedInput {
+    /// Validates what [`EventInput::from_json`] read, reporting the fields it
+    /// could not read together with the rest. The input may be changed first
+    /// (e.g. a server filling a missing `ip`, or taking out a field of its own).
+    pub fn validate(self, options: &BuildOptions) -> Report {
+        if self.errors.iter().any(|e| e.code == ErrorCode::InvalidJson) {
+            return Report {
+                errors: self.errors,
+                warnings: Vec::new(),
+                event: None,
+            };
+        }
+        Builder::new(self.errors, self.failed, options).run(self.input)
     }
-    Builder::new(parsed.errors, parsed.failed, options).run(parsed.input)
+
+    /// [`ParsedInput::validate`], giving the event or every error.
+    pub fn build(self, options: &BuildOptions) -> Result<BuiltEvent, Error> {
+        self.validate(options).into_result()
+    }
 }
 
 /// Which normalization a PII field takes.
