@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Measures what `appsflyer_s2s::phone` (code + generated tables) adds to a
+# release WebAssembly module: builds tests/size/phone-wasm for
+# wasm32-unknown-unknown with and without its `phone` feature and prints raw
+# and `gzip -9` sizes of both and their difference. If `wasm-opt` (binaryen)
+# is on PATH, the sizes after `wasm-opt -Oz` are reported too.
+#
+#   scripts/phone-size.sh            # from the repository root
+#
+# Needs: rustup target add wasm32-unknown-unknown
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+manifest="$root/tests/size/phone-wasm/Cargo.toml"
+target_dir="${PHONE_SIZE_TARGET_DIR:-$root/target/phone-size}"
+out="$target_dir/out"
+mkdir -p "$out"
+
+build() { # $1 = output name, rest = cargo flags
+    local name="$1"
+    shift
+    cargo build --quiet --release --manifest-path "$manifest" \
+        --target wasm32-unknown-unknown --target-dir "$target_dir" "$@"
+    cp "$target_dir/wasm32-unknown-unknown/release/phone_wasm.wasm" "$out/$name.wasm"
+}
+
+build phone --features phone
+build baseline
+
+raw() { wc -c <"$1" | tr -d ' '; }
+gz() { gzip -9 -n -c "$1" | wc -c | tr -d ' '; }
+
+report() { # $1 = label, $2 = phone wasm, $3 = baseline wasm
+    local pr pg br bg
+    pr=$(raw "$2"); pg=$(gz "$2"); br=$(raw "$3"); bg=$(gz "$3")
+    echo "$1 raw:  phone $pr, baseline $br, difference $((pr - br)) bytes"
+    echo "$1 gzip: phone $pg, baseline $bg, difference $((pg - bg)) bytes"
+    echo "phone code+data: $((pg - bg)) bytes gzip (wasm total $pg, baseline $bg)$4"
+}
+
+report "cargo (opt-level=z, lto, strip)" "$out/phone.wasm" "$out/baseline.wasm" ""
+
+if command -v wasm-opt >/dev/null 2>&1; then
+    wasm-opt -Oz "$out/phone.wasm" -o "$out/phone.opt.wasm"
+    wasm-opt -Oz "$out/baseline.wasm" -o "$out/baseline.opt.wasm"
+    report "wasm-opt -Oz" "$out/phone.opt.wasm" "$out/baseline.opt.wasm" " after wasm-opt -Oz"
+else
+    echo "(wasm-opt not on PATH: skipped the wasm-opt -Oz figures)"
+fi
