@@ -23,12 +23,13 @@ pub fn sha256_hex(text: &str) -> String {
 pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(SHA256_HEX_LEN);
-    for byte in digest.iter() {
-        out.push(HEX[usize::from(byte >> 4)] as char);
-        out.push(HEX[usize::from(byte & 0x0f)] as char);
+    let mut hex = [0u8; SHA256_HEX_LEN];
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(digest.iter()) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0x0f)];
     }
-    out
+    // Only ASCII hex digits were written, so this never falls back.
+    String::from(core::str::from_utf8(&hex).unwrap_or_default())
 }
 
 /// Whether `value` already is a SHA-256 digest in hex (64 hex digits, any case).

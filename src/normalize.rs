@@ -20,7 +20,8 @@
 
 use alloc::string::String;
 use core::fmt;
-use unicode_normalization::UnicodeNormalization;
+use alloc::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::phone::{self, PhoneError};
 
@@ -57,7 +58,11 @@ pub fn email(raw: &str) -> Result<String, NormalizeError> {
 
 /// The normalized form of a first or last name: NFC, trimmed, lowercased.
 pub fn name(raw: &str) -> Result<String, NormalizeError> {
-    let composed: String = raw.nfc().collect();
+    // Most names already are NFC: skip rebuilding them.
+    let composed: Cow<'_, str> = match is_nfc_quick(raw.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(raw),
+        _ => Cow::Owned(raw.nfc().collect()),
+    };
     let trimmed = composed.trim();
     if trimmed.is_empty() {
         return Err(NormalizeError::Name);

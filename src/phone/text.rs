@@ -142,6 +142,14 @@ fn ext_digits(s: &[char], i: usize, min: usize, max: usize, hash: bool) -> bool 
 /// Does the whole of `s` match libphonenumber-js's extension pattern
 /// (`createExtensionPattern()`, anchored at the end)?
 fn is_extension(s: &[char]) -> bool {
+    // Every alternative starts with a label, a separator or `;`, never with a
+    // digit or bracket: most positions of a number are rejected here at once.
+    if s
+        .first()
+        .is_none_or(|&c| is_digit(c) || matches!(c, '(' | ')' | '.' | '/' | '+'))
+    {
+        return false;
+    }
     // RFC 3966: ";ext=" digits{1,20}
     if label(s, 0, ";ext=")
         .is_some_and(|n| ext_digits(s, n, 1, 20, false) && s.last() != Some(&'#'))
