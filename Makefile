@@ -60,7 +60,7 @@ test-rust: setup
 
 bench-core: setup
 	cargo bench --bench build_event
-	scripts/phone-size.sh
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" scripts/phone-size.sh
 
 phone-size: setup
-	scripts/phone-size.sh
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" scripts/phone-size.sh

@@ -41,8 +41,12 @@ report() { # $1 = label, $2 = phone wasm, $3 = baseline wasm
 report "cargo (opt-level=z, lto, strip)" "$out/phone.wasm" "$out/baseline.wasm" ""
 
 if command -v wasm-opt >/dev/null 2>&1; then
-    wasm-opt -Oz "$out/phone.wasm" -o "$out/phone.opt.wasm"
-    wasm-opt -Oz "$out/baseline.wasm" -o "$out/baseline.opt.wasm"
+    # The features rustc enables by default for wasm32-unknown-unknown.
+    features=(--enable-bulk-memory --enable-bulk-memory-opt --enable-mutable-globals
+        --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext
+        --enable-multivalue)
+    wasm-opt -Oz "${features[@]}" "$out/phone.wasm" -o "$out/phone.opt.wasm"
+    wasm-opt -Oz "${features[@]}" "$out/baseline.wasm" -o "$out/baseline.opt.wasm"
     report "wasm-opt -Oz" "$out/phone.opt.wasm" "$out/baseline.opt.wasm" " after wasm-opt -Oz"
 else
     echo "(wasm-opt not on PATH: skipped the wasm-opt -Oz figures)"

@@ -21,6 +21,7 @@ use crate::{phone, validate, MAX_BODY_BYTES};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildOptions {
     default_region: Option<String>,
+    app_id: Option<String>,
 }
 
 impl BuildOptions {
@@ -38,6 +39,14 @@ impl BuildOptions {
     /// The default phone region, if set.
     pub fn region(&self) -> Option<&str> {
         self.default_region.as_deref()
+    }
+
+    /// The app the event is for: its id is then checked with the event
+    /// (e.g. a numeric iOS id without `id`, which AppsFlyer silently drops),
+    /// and reported as field `app_id` among the event's errors.
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
     }
 }
 
@@ -181,6 +190,11 @@ impl<'o> Builder<'o> {
             failed,
             region: options.region(),
         };
+        if let Some(app_id) = options.app_id.as_deref() {
+            if let Err(e) = crate::request::validate_app_id(app_id) {
+                b.errors.push(e);
+            }
+        }
         if let Some(region) = b.region {
             if !phone::is_known_region(region) {
                 b.region = None;

@@ -467,3 +467,22 @@ fn empty_pii_means_unknown() {
     assert!(body.get("phone_number_hashed").is_none());
     assert!(body.get("first_name_hashed").is_none());
 }
+
+#[test]
+fn the_app_id_is_checked_with_the_event_when_given() {
+    let report = validate_event_json(&event(json!({"ip": "::1"})), &us().app_id("123456789"));
+    let found: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("app_id", ErrorCode::InvalidAppId),
+            ("ip", ErrorCode::InvalidIp)
+        ]
+    );
+    assert!(validate_event_json(&event(json!({})), &us().app_id("id123456789")).ok());
+    assert!(validate_event_json(&event(json!({})), &us().app_id("com.example.app")).ok());
+}
