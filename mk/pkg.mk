@@ -1,0 +1,63 @@
+# The npm package `appsflyer-s2s` (pkg/): the core in WebAssembly for Node and
+# browsers. Hand-written files live in pkg/; wasm-bindgen's output goes into
+# the git-ignored pkg/node/ and pkg/web/.
+#
+#   make pkg        build pkg/ (then `require('./pkg')` works from the root)
+#   make test-pkg   every test of the package (see below)
+#   make bench-pkg  events/s of buildEvent vs a pure-JS pipeline, and the .wasm size
+
+PKG_CRATE := bindings/wasm
+PKG_WASM := target/wasm32-unknown-unknown/pkg/appsflyer_s2s_wasm.wasm
+PKG_BIN := node_modules/.bin
+# wasm-opt from the npm `binaryen` package (pinned in package.json). The
+# target_features section tells it which features rustc used; it is dropped
+# after optimizing, with the names and producers.
+PKG_WASM_OPT := $(PKG_BIN)/wasm-opt -O3 --strip-debug --strip-producers --strip-target-features
+
+.PHONY: pkg test-pkg bench-pkg pkg-setup pkg-lint pkg-wasm-test pkg-npm-test pkg-browser-test
+
+TEST_TARGETS += test-pkg
+BENCH_TARGETS += bench-pkg
+
+pkg-setup:
+	@scripts/setup.sh core wasm browser
+
+pkg: pkg-setup
+	cd $(PKG_CRATE) && cargo build --quiet --target wasm32-unknown-unknown --profile pkg
+	rm -rf pkg/node pkg/web
+	wasm-bindgen --target nodejs --out-dir pkg/node $(PKG_WASM)
+	wasm-bindgen --target web --out-dir pkg/web $(PKG_WASM)
+	$(PKG_WASM_OPT) pkg/node/appsflyer_s2s_wasm_bg.wasm -o pkg/node/appsflyer_s2s_wasm_bg.wasm
+	$(PKG_WASM_OPT) pkg/web/appsflyer_s2s_wasm_bg.wasm -o pkg/web/appsflyer_s2s_wasm_bg.wasm
+	rm -f pkg/node/appsflyer_s2s_wasm_bg.wasm.d.ts pkg/web/appsflyer_s2s_wasm_bg.wasm.d.ts
+	echo '{"type":"module"}' > pkg/web/package.json
+	$(PKG_BIN)/esbuild pkg/lib/api.mjs --format=cjs --platform=neutral --log-level=warning --outfile=pkg/node/api.cjs
+	@echo "pkg: $$(gzip -9 -n -c pkg/node/appsflyer_s2s_wasm_bg.wasm | wc -c) bytes of .wasm gzip"
+
+# The binding crate's own checks, natively and for wasm32.
+pkg-lint: pkg-setup
+	cd $(PKG_CRATE) && cargo fmt --check
+	cd $(PKG_CRATE) && cargo clippy --quiet --all-targets -- -D warnings
+	cd $(PKG_CRATE) && cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cd $(PKG_CRATE) && cargo test --quiet
+
+# wasm-bindgen-test unit tests of the bindings, in Node, then in headless Chromium.
+pkg-wasm-test: pkg-setup
+	cd $(PKG_CRATE) && cargo test --target wasm32-unknown-unknown
+	cd $(PKG_CRATE) && WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+		WASM_BINDGEN_TEST_TIMEOUT=60 cargo test --target wasm32-unknown-unknown
+
+# npm pack, install the tarball into an empty folder, run node:test there in
+# CJS and ESM, and tsc --strict on usage files against the installed typings.
+pkg-npm-test: pkg
+	pkg/test/npm-pack-test.sh
+
+# The browser build in headless Chromium, page served from 127.0.0.1.
+pkg-browser-test: pkg
+	node pkg/test/browser/run.mjs
+
+test-pkg: pkg-lint pkg-wasm-test pkg-npm-test pkg-browser-test
+	@echo "test-pkg: passed"
+
+bench-pkg: pkg
+	node pkg/test/bench.mjs

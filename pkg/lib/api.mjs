@@ -1,0 +1,301 @@
+// The public JavaScript API of `appsflyer-s2s`, over the raw wasm-bindgen
+// exports of bindings/wasm. It only adapts: argument checks, `Date`s,
+// `S2SError`s, and `S2SClient`, which sends with `fetch` on the core's retry
+// schedule. Every rule about events lives in the Rust core.
+//
+// This file is the single source: the browser build imports it as ES module,
+// and `make pkg` compiles it to CommonJS (node/api.cjs) for Node's `require`.
+
+/**
+ * An event or request that cannot be sent, with every reason found.
+ * `code` is the code of the first problem; `errors` lists them all as
+ * `{ field, code, message }`. Messages never contain raw PII or the S2S key.
+ */
+export class S2SError extends Error {
+  /**
+   * @param {{ field: string, code: string, message: string }[]} errors at least one
+   */
+  constructor(errors) {
+    const list = Array.from(errors, (e) => ({
+      field: String(e.field),
+      code: String(e.code),
+      message: String(e.message),
+    }));
+    if (list.length === 0) {
+      throw new TypeError('S2SError needs at least one { field, code, message }');
+    }
+    super(
+      list
+        .map((e) => (e.field ? `${e.field}: ${e.code}: ${e.message}` : `${e.code}: ${e.message}`))
+        .join('; '),
+    );
+    this.name = 'S2SError';
+    /** The code of the first problem, e.g. `"invalid_phone"`. */
+    this.code = list[0].code;
+    /** Every problem, in field order. */
+    this.errors = list;
+  }
+}
+
+/** The JSON type of a value for messages: never the value itself (it may be PII). */
+function kind(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const t = typeof value;
+  return t === 'object' || t === 'undefined' ? t : `a ${t}`;
+}
+
+function wrongType(field, want, value) {
+  return new S2SError([
+    { field, code: 'wrong_type', message: `${field} must be ${want}, not ${kind(value)}` },
+  ]);
+}
+
+function text(value, field) {
+  if (typeof value !== 'string') throw wrongType(field, 'a string', value);
+  return value;
+}
+
+/** An optional string: `undefined` for `null` / `undefined`. */
+function optionalText(value, field) {
+  return value === undefined || value === null ? undefined : text(value, field);
+}
+
+function optionsObject(options, field = 'options') {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw wrongType(field, 'an object', options);
+  }
+  return options;
+}
+
+const UNSERIALIZABLE = Object.freeze({
+  field: '',
+  code: 'invalid_json',
+  message: 'the event cannot be turned into JSON (does it hold a BigInt or a circular reference?)',
+});
+
+/**
+ * A `Date` as AppsFlyer's UTC `yyyy-mm-dd hh:mm:ss.sss`: a Date is an exact
+ * instant, so this is no conversion worth a warning. Years outside
+ * 0000–9999 go on as epoch milliseconds, and an invalid Date as text, for
+ * the core to refuse with its own message.
+ */
+function eventTime(date) {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return 'Invalid Date';
+  const iso = date.toISOString(); // 2024-05-15T12:17:01.123Z
+  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : ms;
+}
+
+/**
+ * The event as JSON text for the core: a string is taken as JSON already;
+ * a `Date` in `eventTime` becomes AppsFlyer's form. `null` when the value
+ * cannot be serialized.
+ */
+function eventJson(input) {
+  if (typeof input === 'string') return input;
+  if (input !== null && typeof input === 'object' && input.eventTime instanceof Date) {
+    input = { ...input, eventTime: eventTime(input.eventTime) };
+  }
+  try {
+    const json = JSON.stringify(input);
+    return json === undefined ? 'null' : json;
+  } catch {
+    return null;
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The public API over one set of raw wasm-bindgen exports (Node's or the
+ * browser's build).
+ */
+export function createApi(raw) {
+  /** Calls a raw export, turning the `{ errors }` it throws into an S2SError. */
+  function call(fn, ...args) {
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (e !== null && typeof e === 'object' && Array.isArray(e.errors)) {
+        throw new S2SError(e.errors);
+      }
+      throw e;
+    }
+  }
+
+  const sha256Hex = (value) => raw.sha256Hex(text(value, 'text'));
+  const normalizeEmail = (email) => call(raw.normalizeEmail, text(email, 'email'));
+  const hashEmail = (email) => call(raw.hashEmail, text(email, 'email'));
+  const normalizeName = (name) => call(raw.normalizeName, text(name, 'name'));
+  const hashName = (name) => call(raw.hashName, text(name, 'name'));
+  const phoneFn = (fn) => (phone, defaultRegion) =>
+    call(fn, text(phone, 'phone'), optionalText(defaultRegion, 'defaultRegion'));
+  const toE164 = phoneFn(raw.toE164);
+  const phoneDigits = phoneFn(raw.phoneDigits);
+  const hashPhone = phoneFn(raw.hashPhone);
+  const hashPhoneE164 = phoneFn(raw.hashPhoneE164);
+
+  function region(options) {
+    return optionalText(optionsObject(options).defaultRegion, 'defaultRegion');
+  }
+
+  function buildEvent(input, options) {
+    const defaultRegion = region(options);
+    const json = eventJson(input);
+    if (json === null) throw new S2SError([UNSERIALIZABLE]);
+    return call(raw.buildEvent, json, defaultRegion);
+  }
+
+  function validateEvent(input, options) {
+    const defaultRegion = region(options);
+    const json = eventJson(input);
+    if (json === null) return { ok: false, errors: [{ ...UNSERIALIZABLE }], warnings: [] };
+    return raw.validateEvent(json, defaultRegion);
+  }
+
+  function prepareRequest(request) {
+    const r = optionsObject(request, 'request');
+    const json = eventJson(r.event);
+    if (json === null) throw new S2SError([UNSERIALIZABLE]);
+    return call(
+      raw.prepareRequest,
+      optionalText(r.appId, 'appId') ?? '',
+      optionalText(r.s2sKey, 's2sKey') ?? '',
+      json,
+      optionalText(r.endpoint, 'endpoint'),
+      optionalText(r.defaultRegion, 'defaultRegion'),
+    );
+  }
+
+  function classifyResponse(status, body, retryAfter) {
+    if (typeof status !== 'number') throw wrongType('status', 'a number', status);
+    return raw.classifyResponse(
+      status,
+      optionalText(body, 'body') ?? '',
+      optionalText(retryAfter, 'retryAfter'),
+      Date.now(),
+    );
+  }
+
+  /**
+   * Sends events to AppsFlyer with `fetch`: a timeout per attempt, retries of
+   * transient failures (429, 5xx, network errors, timeouts) on the core's
+   * backoff schedule, never a retry of a rejection.
+   */
+  class S2SClient {
+    #s2sKey;
+    #appId;
+    #endpoint;
+    #defaultRegion;
+    #timeoutMs;
+    #maxAttempts;
+    #baseDelayMs;
+    #fetch;
+
+    constructor(options) {
+      const o = optionsObject(options);
+      if (typeof o.s2sKey !== 'string') throw wrongType('s2sKey', 'a string', o.s2sKey);
+      if (o.s2sKey.trim() === '') {
+        throw new S2SError([{ field: 's2sKey', code: 'missing_s2s_key', message: 'the S2S key is empty' }]);
+      }
+      this.#s2sKey = o.s2sKey;
+      this.#appId = optionalText(o.appId, 'appId');
+      this.#endpoint = optionalText(o.endpoint, 'endpoint');
+      this.#defaultRegion = optionalText(o.defaultRegion, 'defaultRegion');
+      this.#timeoutMs = count(o.timeoutMs, 'timeoutMs', 10_000, 1);
+      this.#maxAttempts = count(o.maxRetries, 'maxRetries', 3, 0) + 1;
+      this.#baseDelayMs = o.baseDelayMs === undefined ? undefined : count(o.baseDelayMs, 'baseDelayMs', 0, 0);
+      const f = o.fetch ?? globalThis.fetch;
+      if (typeof f !== 'function') {
+        throw wrongType('fetch', 'a function (Node 18 and browsers have a global fetch)', f);
+      }
+      this.#fetch = f;
+    }
+
+    /**
+     * Validates and sends one event. Resolves with the outcome and the number
+     * of attempts; rejects with an S2SError when the event, app id or key is
+     * invalid (nothing is sent then).
+     */
+    async send(event, options) {
+      const o = optionsObject(options);
+      const request = prepareRequest({
+        appId: optionalText(o.appId, 'appId') ?? this.#appId,
+        s2sKey: this.#s2sKey,
+        event,
+        endpoint: this.#endpoint,
+        defaultRegion: this.#defaultRegion,
+      });
+      for (let attempt = 1; ; attempt += 1) {
+        const outcome = await this.#attempt(request);
+        if (outcome.outcome === 'retry') {
+          const delay = raw.nextDelayMs(
+            attempt,
+            this.#maxAttempts,
+            outcome.retryAfterMs,
+            Math.random(),
+            this.#baseDelayMs,
+          );
+          if (delay !== undefined) {
+            await sleep(delay);
+            continue;
+          }
+        }
+        return { ...outcome, attempts: attempt };
+      }
+    }
+
+    async #attempt({ url, method, headers, body }) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+      try {
+        const response = await this.#fetch(url, { method, headers, body, signal: controller.signal });
+        // Reading the body is part of the attempt: a stalled body times out too.
+        const answer = await response.text();
+        return raw.classifyResponse(response.status, answer, response.headers.get('retry-after') ?? undefined, Date.now());
+      } catch (e) {
+        if (controller.signal.aborted) {
+          return raw.transportFailure(`no answer within ${this.#timeoutMs} ms (timed out)`);
+        }
+        // The error's code or name only: messages of HTTP clients can carry URLs and headers.
+        const code = e?.cause?.code ?? e?.code ?? e?.name ?? 'unknown';
+        return raw.transportFailure(`network error (${code})`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  return {
+    sha256Hex,
+    normalizeEmail,
+    hashEmail,
+    normalizeName,
+    hashName,
+    toE164,
+    phoneDigits,
+    hashPhone,
+    hashPhoneE164,
+    buildEvent,
+    validateEvent,
+    prepareRequest,
+    classifyResponse,
+    S2SClient,
+    S2SError,
+  };
+}
+
+/** A whole number option of at least `min`; `fallback` when absent. */
+function count(value, field, fallback, min) {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new S2SError([
+      { field, code: 'wrong_type', message: `${field} must be a whole number of at least ${min}` },
+    ]);
+  }
+  return value;
+}
