@@ -1,0 +1,59 @@
+# The Cloudflare Worker (worker/, wrangler.toml): build, run locally, test, measure.
+#
+#   make worker        build worker/build/ with worker-build (offline: pinned local tools)
+#   make dev-worker    the Worker on http://127.0.0.1:8787 with `wrangler dev`, and a local
+#                      AppsFlyer stand-in on 127.0.0.1:8788 that prints each event (Ctrl-C stops both)
+#   make test-worker   the Miniflare suite (worker/test/) and `wrangler deploy --dry-run`
+#   make bench-worker  the Worker's .wasm size (raw, gzip) and CPU time per forwarded event
+
+TEST_TARGETS += test-worker
+BENCH_TARGETS += bench-worker
+DEV_TARGET := dev-worker
+
+WORKER_DEV_PORT ?= 8787
+AF_DEV_PORT ?= 8788
+WORKER_OUT := worker/build/index.js
+WORKER_SOURCES := $(shell find src worker/src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock worker/Cargo.toml
+
+# worker-build uses the tools installed by scripts/setup.sh and npm instead of
+# downloading its own; wasm-opt is npm's binaryen 132 (not Debian's). The Worker
+# builds in its own target directory with size-first settings, so it neither
+# rebuilds nor is rebuilt by the other wasm builds of this repository.
+WORKER_BUILD_ENV := \
+  WASM_BINDGEN_BIN=wasm-bindgen \
+  WASM_OPT_BIN=$(CURDIR)/node_modules/.bin/wasm-opt \
+  ESBUILD_BIN=$(CURDIR)/node_modules/.bin/esbuild \
+  CARGO_TARGET_DIR=$(CURDIR)/target/worker \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+  CARGO_PROFILE_RELEASE_LTO=true \
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+WRANGLER := WRANGLER_SEND_METRICS=false $(CURDIR)/node_modules/.bin/wrangler
+
+.PHONY: worker worker-setup dev-worker test-worker bench-worker
+
+worker-setup:
+	@scripts/setup.sh core wasm
+
+worker: worker-setup $(WORKER_OUT)
+
+$(WORKER_OUT): $(WORKER_SOURCES)
+	cd worker && $(WORKER_BUILD_ENV) worker-build --release
+	@touch $@
+
+dev-worker: worker
+	@if [ ! -f .dev.vars ]; then cp .dev.vars.example .dev.vars; echo "dev-worker: created .dev.vars from .dev.vars.example"; fi
+	@echo "dev-worker: Worker on http://127.0.0.1:$(WORKER_DEV_PORT), AppsFlyer stand-in on http://127.0.0.1:$(AF_DEV_PORT); Ctrl-C stops both"
+	@node scripts/fake-appsflyer.mjs --port $(AF_DEV_PORT) & fake=$$!; \
+	  trap 'kill $$fake 2>/dev/null || true' EXIT INT TERM; \
+	  $(WRANGLER) dev --ip 127.0.0.1 --port $(WORKER_DEV_PORT) \
+	    --var AF_ENDPOINT:http://127.0.0.1:$(AF_DEV_PORT) \
+	    --show-interactive-dev-session=false
+
+test-worker: worker
+	node --test --test-concurrency=1 --test-timeout=180000 worker/test/worker.test.mjs
+	$(WRANGLER) deploy --dry-run --outdir target/worker-dry-run
+
+bench-worker: worker
+	@printf 'worker .wasm: %s bytes raw, %s bytes gzip -9\n' \
+	  "$$(wc -c < worker/build/index_bg.wasm)" "$$(gzip -9 -c worker/build/index_bg.wasm | wc -c)"
+	node worker/test/bench.mjs

@@ -1,0 +1,105 @@
+// CPU time per forwarded event: the built Worker in Miniflare (workerd)
+// forwards N valid events (raw PII hashed, sent to the fake AppsFlyer on
+// 127.0.0.1, answered 200), one at a time after a warm-up. The CPU time
+// (user + system, from /proc) of the workerd process over those N requests,
+// divided by N, is an upper bound on the Worker's CPU per event: it also
+// counts Miniflare's entry worker and workerd's HTTP in and out. The same
+// measure for N `GET /health` requests is the floor of that machinery, and
+// for N `POST /validate` requests (the same event validated and hashed, not
+// sent) isolates the event work. Run with `make bench-worker`.
+
+import { readFileSync, readdirSync } from "node:fs";
+import { TOKENS, start } from "./harness.mjs";
+
+const N = Number(process.env.BENCH_EVENTS ?? 2000);
+const WARMUP = 200;
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+const EVENT = JSON.stringify({
+  appsflyer_id: "1415211453000-6513894",
+  eventName: "af_purchase",
+  eventValue: { af_revenue: "19.99", af_content_id: "sku-1" },
+  eventCurrency: "usd",
+  eventTime: "2024-05-15T14:17:01.123+02:00",
+  email: " John_Smith@Gmail.com ",
+  phone_number: "(650) 555-1212",
+  first_name: "Valéry",
+  last_name: "Smith",
+});
+
+/** The workerd processes started by this Node process (Miniflare's runtime). */
+function workerdPids() {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith("workerd")) pids.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return pids;
+}
+
+/** utime + stime of the processes, in ms. */
+function cpuMs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+const { mf, fake } = await start({ bindings: { FILL_IP: "false" } });
+try {
+  const pids = workerdPids();
+  if (pids.length === 0) throw new Error("no workerd process found under this Node process");
+  const headers = { authorization: `Bearer ${TOKENS[0]}`, "content-type": "application/json" };
+
+  async function run(count, path, init) {
+    for (let i = 0; i < count; i++) {
+      const res = await mf.dispatchFetch(`http://127.0.0.1${path}`, init);
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`${path}: ${res.status} ${text}`);
+    }
+  }
+  async function measure(label, path, init) {
+    await run(WARMUP, path, init);
+    fake.reset();
+    const cpu0 = cpuMs(pids);
+    const t0 = performance.now();
+    await run(N, path, init);
+    const wall = performance.now() - t0;
+    const cpu = cpuMs(pids) - cpu0;
+    console.log(
+      `${label}: ${N} requests, workerd CPU ${cpu.toFixed(0)} ms = ${(cpu / N).toFixed(3)} ms per request ` +
+        `(wall ${(wall / N).toFixed(3)} ms per request)`,
+    );
+    return cpu / N;
+  }
+
+  const forward = await measure("POST /inappevent (forwarded, 200)", "/inappevent/com.example.app", {
+    method: "POST",
+    headers,
+    body: EVENT,
+  });
+  if (fake.requests.length !== N) throw new Error(`expected ${N} forwarded events, fake AppsFlyer got ${fake.requests.length}`);
+  const validate = await measure("POST /validate (validated and hashed, not sent)", "/validate/com.example.app", {
+    method: "POST",
+    headers,
+    body: EVENT,
+  });
+  const floor = await measure("GET /health (floor)", "/health", { method: "GET" });
+  console.log(
+    `CPU per forwarded event: ≤ ${forward.toFixed(3)} ms (workerd total); ` +
+      `${(forward - floor).toFixed(3)} ms above the /health floor, of which ` +
+      `${(validate - floor).toFixed(3)} ms is reading, validating and hashing the event`,
+  );
+} finally {
+  await mf.dispose();
+  await fake.close();
+}

@@ -1,0 +1,97 @@
+// Shared set-up of the Worker tests: the built Worker in Miniflare (real
+// workerd, real queues and Durable Objects) with its outgoing fetch pointed at
+// the fake AppsFlyer on 127.0.0.1, and every byte it logs captured.
+
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { startFakeAppsFlyer } from "../../scripts/fake-appsflyer.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const WORKER_SCRIPT = resolve(root, "worker/build/index.js");
+export const RETRY_QUEUE = "appsflyer-s2s-retry";
+export const DEAD_LETTER_QUEUE = "appsflyer-s2s-dead-letter";
+
+export const TOKENS = ["tok-caller-one-7f3a9c", "tok-caller-two-b81e44"];
+export const KEYS = {
+  "com.example.app": "s2s-key-android-5d2e8b91",
+  "id123456789": "s2s-key-ios-0c7f1a36",
+  "com.example/app": "s2s-key-slash-9e4d27aa",
+};
+export const ORIGIN = "https://shop.example";
+
+/** Starts the fake AppsFlyer and Miniflare. `extra` overrides bindings. */
+export async function start({ bindings = {}, consumeDeadLetters = false } = {}) {
+  if (!existsSync(WORKER_SCRIPT)) {
+    throw new Error(`${WORKER_SCRIPT} is missing: run \`make worker\` first`);
+  }
+  const fake = await startFakeAppsFlyer();
+  const output = { text: "" };
+  const capture = (stream) => stream.on("data", (chunk) => (output.text += chunk.toString("utf8")));
+  const worker = {
+    name: "appsflyer-s2s",
+    scriptPath: WORKER_SCRIPT,
+    modules: true,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
+    compatibilityDate: "2026-04-20",
+    bindings: {
+      AF_ENDPOINT: fake.url,
+      AF_S2S_KEYS: JSON.stringify(KEYS),
+      CLIENT_TOKENS: TOKENS.join(", "),
+      ALLOWED_ORIGINS: ORIGIN,
+      DEFAULT_PHONE_REGION: "US",
+      FILL_IP: "true",
+      // A short schedule so retries happen within a test: 3 attempts, no backoff.
+      RETRY_MAX_ATTEMPTS: "3",
+      RETRY_BASE_DELAY_MS: "0",
+      UPSTREAM_TIMEOUT_MS: "1000",
+      DEAD_LETTER_QUEUE_NAME: DEAD_LETTER_QUEUE,
+      ...bindings,
+    },
+    durableObjects: { IDEMPOTENCY: { className: "IdempotencyStore", useSQLite: true } },
+    queueProducers: { RETRY_QUEUE, DEAD_LETTER_QUEUE },
+    queueConsumers: {
+      [RETRY_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 10, deadLetterQueue: DEAD_LETTER_QUEUE },
+      ...(consumeDeadLetters ? { [DEAD_LETTER_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 0 } } : {}),
+    },
+  };
+  // Stands in for a person inspecting the dead-letter queue: posts each
+  // dead letter to the fake AppsFlyer, which records it.
+  const recorder = {
+    name: "dead-letter-recorder",
+    modules: true,
+    compatibilityDate: "2026-04-20",
+    bindings: { RECORD_URL: `${fake.url}/__dead-letter` },
+    queueConsumers: { [DEAD_LETTER_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 0 } },
+    script: `export default {
+      async queue(batch, env) {
+        for (const m of batch.messages) {
+          await fetch(env.RECORD_URL, { method: "POST", body: JSON.stringify(m.body) });
+          m.ack();
+        }
+      },
+    };`,
+  };
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    workers: consumeDeadLetters ? [worker] : [worker, recorder],
+    handleRuntimeStdio(stdout, stderr) {
+      capture(stdout);
+      capture(stderr);
+    },
+  });
+  await mf.ready;
+  return { mf, fake, output };
+}
+
+/** The captured `{"log":"event",…}` lines, parsed. */
+export function eventLogs(output) {
+  return output.text
+    .split("\n")
+    .map((line) => line.slice(line.indexOf("{")))
+    .filter((line) => line.startsWith('{"log":"event"'))
+    .map((line) => JSON.parse(line));
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
