@@ -144,8 +144,7 @@ fn ext_digits(s: &[char], i: usize, min: usize, max: usize, hash: bool) -> bool 
 fn is_extension(s: &[char]) -> bool {
     // Every alternative starts with a label, a separator or `;`, never with a
     // digit or bracket: most positions of a number are rejected here at once.
-    if s
-        .first()
+    if s.first()
         .is_none_or(|&c| is_digit(c) || matches!(c, '(' | ')' | '.' | '/' | '+'))
     {
         return false;
