@@ -39,3 +39,15 @@ fn names_are_nfc_trimmed_lowercased() {
     }
     assert_eq!(name(" \t "), Err(NormalizeError::Name));
 }
+
+/// libphonenumber-js (the reference) keeps Belarus's `80` when it follows the
+/// trunk `0`, but strips it from the international form: E.164 results are not
+/// always fixed points. Found by `fuzz/` (target `phone`); values from
+/// libphonenumber-js 1.13.16.
+#[test]
+fn phone_e164_is_what_the_reference_gives_not_a_fixed_point() {
+    use appsflyer_s2s::normalize::phone_e164;
+    assert_eq!(phone_e164("0 80 29 123 45 67", Some("BY")).unwrap(), "+37580291234567");
+    assert_eq!(phone_e164("+37580291234567", None).unwrap(), "+375291234567");
+    assert_eq!(phone_e164("8 029 123 45 67", Some("BY")).unwrap(), "+375291234567");
+}

@@ -26,11 +26,13 @@ proptest! {
     }
 
     #[test]
-    fn phone_normalization_is_idempotent(raw in "[+0-9 ()\\-.x]{0,24}", r in 0..REGIONS.len()) {
+    fn phone_digits_are_the_e164_number_without_plus(raw in "[+0-9 ()\\-.x]{0,24}", r in 0..REGIONS.len()) {
+        // Not asserted: that the E.164 form parses back to itself. libphonenumber-js,
+        // the reference, does not guarantee it (see tests/normalization.rs, Belarus).
         if let Ok(e164) = normalize::phone_e164(&raw, Some(REGIONS[r])) {
-            prop_assert_eq!(normalize::phone_e164(&e164, None).unwrap(), e164.clone());
             let digits = normalize::phone_digits(&raw, Some(REGIONS[r])).unwrap();
             prop_assert_eq!(format!("+{digits}"), e164);
+            prop_assert!(digits.bytes().all(|b| b.is_ascii_digit()));
         }
     }
 
