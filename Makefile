@@ -17,7 +17,7 @@ REGION ?= US
 # A typical event: raw PII is hashed, eventTime converted, eventValue stringified.
 SAMPLE_EVENT ?= {"appsflyer_id":"1415211453000-6513894","eventName":"af_purchase","eventValue":{"af_revenue":"19.99","af_content_id":"sku-1"},"eventCurrency":"usd","eventTime":"2024-05-15T14:17:01.123+02:00","email":" John_Smith@Gmail.com ","phone_number":"(650) 555-1212","first_name":"Valéry","last_name":"Smith"}
 
-.PHONY: help setup dev test bench lint no-std generated-check test-rust bench-core dev-core phone-size
+.PHONY: help setup dev test bench lint no-std generated-check test-rust bench-core dev-core phone-size nfc-size gen-nfc
 
 help:
 	@echo "make dev    - run the main job locally"
@@ -53,6 +53,7 @@ no-std: setup
 generated-check: setup
 	node scripts/gen-phone-metadata.mjs --check
 	node scripts/gen-phone-corpus.mjs --check
+	cargo run --quiet --release --manifest-path tools/gen-nfc/Cargo.toml -- --check
 
 test-rust: setup
 	cargo test --release --all-targets
@@ -61,6 +62,14 @@ test-rust: setup
 bench-core: setup
 	cargo bench --bench build_event
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" scripts/phone-size.sh
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" scripts/nfc-size.sh
 
 phone-size: setup
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" scripts/phone-size.sh
+
+nfc-size: setup
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" scripts/nfc-size.sh
+
+# Regenerate the NFC tables from the unicode-normalization crate pinned in tools/gen-nfc.
+gen-nfc:
+	cargo run --release --manifest-path tools/gen-nfc/Cargo.toml

@@ -47,7 +47,16 @@ fn names_are_nfc_trimmed_lowercased() {
 #[test]
 fn phone_e164_is_what_the_reference_gives_not_a_fixed_point() {
     use appsflyer_s2s::normalize::phone_e164;
-    assert_eq!(phone_e164("0 80 29 123 45 67", Some("BY")).unwrap(), "+37580291234567");
-    assert_eq!(phone_e164("+37580291234567", None).unwrap(), "+375291234567");
-    assert_eq!(phone_e164("8 029 123 45 67", Some("BY")).unwrap(), "+375291234567");
+    assert_eq!(
+        phone_e164("0 80 29 123 45 67", Some("BY")).unwrap(),
+        "+37580291234567"
+    );
+    assert_eq!(
+        phone_e164("+37580291234567", None).unwrap(),
+        "+375291234567"
+    );
+    assert_eq!(
+        phone_e164("8 029 123 45 67", Some("BY")).unwrap(),
+        "+375291234567"
+    );
 }

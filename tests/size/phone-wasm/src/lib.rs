@@ -1,8 +1,10 @@
 //! Size probe: one exported function over bytes the host writes into linear
 //! memory. With the `phone` feature it calls `appsflyer_s2s::phone::parse`;
-//! without it, it does comparable allocation and string work, so the size
-//! difference between the two builds is the phone code and data. No `unsafe`
-//! blocks (only `#[no_mangle]` exports).
+//! without any feature, it does comparable allocation and string work, so the
+//! size difference between the two builds is the phone code and data. With
+//! `nfc` it calls `appsflyer_s2s::normalize::name` (NFC, trim, lowercase), with
+//! `nfc-baseline` it only trims and lowercases: their difference is the NFC.
+//! No `unsafe` blocks (only `#[no_mangle]` exports).
 
 use std::sync::Mutex;
 
@@ -45,7 +47,21 @@ fn work(input: &str, region: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-#[cfg(not(feature = "phone"))]
+#[cfg(all(feature = "nfc", not(feature = "phone")))]
+fn work(input: &str, _region: Option<&str>) -> String {
+    appsflyer_s2s::normalize::name(input).unwrap_or_default()
+}
+
+#[cfg(all(feature = "nfc-baseline", not(any(feature = "phone", feature = "nfc"))))]
+fn work(input: &str, _region: Option<&str>) -> String {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return String::new();
+    }
+    trimmed.to_lowercase()
+}
+
+#[cfg(not(any(feature = "phone", feature = "nfc", feature = "nfc-baseline")))]
 fn work(input: &str, region: Option<&str>) -> String {
     let digits: String = input.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 2 {

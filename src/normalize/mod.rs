@@ -3,7 +3,7 @@
 //! | field | rule |
 //! | --- | --- |
 //! | `email_hashed` | trim surrounding white space, lowercase everything (no Gmail dot or `+tag` rewriting) |
-//! | `first_name_hashed`, `last_name_hashed` | Unicode NFC, trim, lowercase (Unicode-aware) |
+//! | `first_name_hashed`, `last_name_hashed` | Unicode NFC ([`nfc`]), trim, lowercase (Unicode-aware) |
 //! | `phone_number_hashed` | the E.164 number without `+`: country code and national number, digits only |
 //! | `phone_number_e164_hashed` | E.164: `+`, country code, national number |
 //!
@@ -20,10 +20,14 @@
 
 use alloc::string::String;
 use core::fmt;
-use alloc::borrow::Cow;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::phone::{self, PhoneError};
+
+mod nfc;
+#[rustfmt::skip]
+mod nfc_tables;
+
+pub use nfc::{nfc, UNICODE_VERSION};
 
 /// Why a value cannot be normalized. Messages never echo the value.
 #[non_exhaustive]
@@ -58,11 +62,8 @@ pub fn email(raw: &str) -> Result<String, NormalizeError> {
 
 /// The normalized form of a first or last name: NFC, trimmed, lowercased.
 pub fn name(raw: &str) -> Result<String, NormalizeError> {
-    // Most names already are NFC: skip rebuilding them.
-    let composed: Cow<'_, str> = match is_nfc_quick(raw.chars()) {
-        IsNormalized::Yes => Cow::Borrowed(raw),
-        _ => Cow::Owned(raw.nfc().collect()),
-    };
+    // Most names already are NFC: `nfc` borrows them.
+    let composed = nfc(raw);
     let trimmed = composed.trim();
     if trimmed.is_empty() {
         return Err(NormalizeError::Name);
