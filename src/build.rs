@@ -247,6 +247,9 @@ impl<'o> Builder<'o> {
             }
         }
         let event_name = self.required("eventName", i.event_name);
+        if let Some(problem) = event_name.as_deref().and_then(validate::event_name_problem) {
+            self.error("eventName", ErrorCode::InvalidEventName, problem);
+        }
         let event_value = self.json_object("eventValue", i.event_value);
         let event_currency = i.event_currency.and_then(|c| self.currency(c));
         let event_time = i.event_time.and_then(|t| self.event_time(t));
@@ -445,7 +448,7 @@ impl<'o> Builder<'o> {
                 if text.is_empty() {
                     return Some(text);
                 }
-                match serde_json::from_str::<Value>(&text) {
+                match crate::model::parse_json(&text) {
                     Ok(Value::Object(map)) => (text, Some(map)),
                     Ok(other) => {
                         let message = format!(
@@ -455,8 +458,13 @@ impl<'o> Builder<'o> {
                         self.error(field, ErrorCode::InvalidJsonObject, message);
                         return None;
                     }
-                    Err(_) => {
-                        let message = format!("{field} is a string but not valid JSON: it must be a stringified JSON object or \"\"");
+                    Err(e) => {
+                        let problem = if e.is_data() {
+                            ""
+                        } else {
+                            "is not valid JSON: "
+                        };
+                        let message = format!("{field} must be a stringified JSON object or \"\"; this string {problem}{}", crate::model::describe_json_error(&e));
                         self.error(field, ErrorCode::InvalidJsonObject, message);
                         return None;
                     }

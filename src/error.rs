@@ -55,6 +55,10 @@ pub enum ErrorCode {
     InvalidJsonObject,
     /// `fb_login_id` is not a numeric string.
     InvalidFbLoginId,
+    /// `eventName` holds control, invisible or text-direction characters, or
+    /// lookalike letters (e.g. a Cyrillic `а` in `af_purchase`): AppsFlyer
+    /// would count it as another event than the one it looks like.
+    InvalidEventName,
     /// `af_revenue` in `eventValue` is not a plain decimal number (no symbols, no thousands separators).
     InvalidRevenue,
     /// A raw PII field and its `*_hashed` field were both given and disagree.
@@ -93,6 +97,7 @@ impl ErrorCode {
             ErrorCode::InvalidEventTime => "invalid_event_time",
             ErrorCode::InvalidJsonObject => "invalid_json_object",
             ErrorCode::InvalidFbLoginId => "invalid_fb_login_id",
+            ErrorCode::InvalidEventName => "invalid_event_name",
             ErrorCode::InvalidRevenue => "invalid_revenue",
             ErrorCode::ConflictingFields => "conflicting_fields",
             ErrorCode::BodyTooLarge => "body_too_large",

@@ -246,13 +246,23 @@ pub struct ParsedInput {
 impl EventInput {
     /// Reads an event from a JSON body, collecting an error for every field
     /// of the wrong type or shape instead of stopping at the first.
+    ///
+    /// The body is read with [`parse_json`]: an object with a key twice, or
+    /// with a `__proto__`, `constructor` or `prototype` key, is not accepted.
     pub fn from_json(body: &str) -> ParsedInput {
-        match serde_json::from_str::<Value>(body) {
+        match parse_json(body) {
             Ok(value) => Self::from_value(value),
+            Err(_) if body.starts_with('\u{FEFF}') => ParsedInput::whole_body(
+                "the body starts with a byte order mark (U+FEFF): send the JSON without one",
+            ),
             Err(e) => ParsedInput::whole_body(format!(
-                "the body is not valid JSON (line {}, column {})",
-                e.line(),
-                e.column()
+                "{} {}",
+                if e.is_data() {
+                    "the body"
+                } else {
+                    "the body is not valid JSON:"
+                },
+                describe_json_error(&e)
             )),
         }
     }
@@ -333,6 +343,112 @@ impl ParsedInput {
             errors: alloc::vec![FieldError::new("", ErrorCode::InvalidJson, message)],
             failed: BTreeSet::new(),
         }
+    }
+}
+
+/// Keys refused at any depth of an event's JSON. They are no AppsFlyer field
+/// and, in a JavaScript consumer of the event, reach the object's prototype.
+pub const REFUSED_KEYS: &[&str] = &["__proto__", "constructor", "prototype"];
+
+/// Parses JSON the way events are read: as [`serde_json::from_str`] into a
+/// [`Value`] (nesting is limited to 128 levels), except that an object
+/// holding the same key twice, or one of [`REFUSED_KEYS`], is an error.
+/// Parsers disagree on which of two equal keys wins (serde_json and
+/// `JSON.parse` take the last, others the first), so such a body has no one
+/// meaning. [`describe_json_error`] words the error for people.
+pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str::<StrictValue>(text).map(|v| v.0)
+}
+
+/// What is wrong with some JSON, without the JSON itself: e.g.
+/// `holds the key "eventName" twice in one object (line 1, column 52)`.
+pub fn describe_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json's messages name the problem, never the input; drop its position suffix.
+    let reason = text.split(" at line ").next().unwrap_or_default();
+    let reason = if reason == "recursion limit exceeded" {
+        "nested more than 128 levels deep"
+    } else {
+        reason
+    };
+    format!("{reason} (line {}, column {})", e.line(), e.column())
+}
+
+/// A [`Value`] read by [`parse_json`].
+struct StrictValue(Value);
+
+impl<'de> serde::Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.into()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if REFUSED_KEYS.contains(&key.as_str()) {
+                return Err(A::Error::custom(format!(
+                    "holds the key \"{key}\", which is not accepted"
+                )));
+            }
+            if out.contains_key(&key) {
+                // Only names of the contract are echoed: other keys may be anything.
+                return Err(A::Error::custom(if KNOWN_FIELDS.contains(&key.as_str()) {
+                    format!("holds the key \"{key}\" twice in one object")
+                } else {
+                    String::from("holds the same key twice in one object")
+                }));
+            }
+            let StrictValue(value) = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
     }
 }
 

@@ -113,6 +113,45 @@ pub const ISO_4217: &[&str] = &[
     "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
 ];
 
+/// Why an `eventName` would not be the event it looks like, if it would not:
+/// control characters (a line break, NUL), invisible or text-direction
+/// characters (zero-width spaces, RTL overrides), fullwidth forms of ASCII,
+/// or a word mixing Latin letters with Cyrillic or Greek lookalikes
+/// (`аf_purchase` with a Cyrillic `а` is not `af_purchase`: AppsFlyer would
+/// count it as another event). Names wholly in another script are fine.
+///
+/// ```
+/// use appsflyer_s2s::validate::event_name_problem;
+///
+/// assert_eq!(event_name_problem("af_purchase"), None);
+/// assert_eq!(event_name_problem("покупка_v2"), None);
+/// assert!(event_name_problem("\u{430}f_purchase").is_some());
+/// assert!(event_name_problem("af_purchase\r\n").is_some());
+/// ```
+pub fn event_name_problem(name: &str) -> Option<&'static str> {
+    if name.chars().any(char::is_control) {
+        return Some("eventName contains control characters (such as a line break or NUL)");
+    }
+    let invisible = |c: char| {
+        matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if name.chars().any(invisible) {
+        return Some("eventName contains invisible or text-direction characters (zero-width spaces, RTL overrides)");
+    }
+    if name.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c)) {
+        return Some("eventName contains fullwidth forms of ASCII characters: AppsFlyer would count it as another event than the ASCII name");
+    }
+    let lookalike = |c: char| matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}');
+    let mixed = name
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.chars().any(|c| c.is_ascii_alphabetic()) && word.chars().any(lookalike));
+    if mixed {
+        return Some("eventName mixes Latin letters with Cyrillic or Greek lookalikes in one word: AppsFlyer would count it as another event than the one it looks like");
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -486,3 +486,73 @@ fn the_app_id_is_checked_with_the_event_when_given() {
     assert!(validate_event_json(&event(json!({})), &us().app_id("id123456789")).ok());
     assert!(validate_event_json(&event(json!({})), &us().app_id("com.example.app")).ok());
 }
+
+#[test]
+fn ambiguous_json_is_one_whole_body_error() {
+    let base = event(json!({}));
+    let open = &base[..base.len() - 1];
+    for (body, says) in [
+        (
+            format!("{open},\"eventName\":\"af_login\"}}"),
+            "\"eventName\" twice",
+        ),
+        (
+            format!("{open},\"eventValue\":{{\"a\":1,\"a\":2}}}}"),
+            "same key twice",
+        ),
+        (format!("{open},\"__proto__\":{{}}}}"), "\"__proto__\""),
+        (
+            format!("{open},\"custom_data\":{{\"constructor\":1}}}}"),
+            "\"constructor\"",
+        ),
+        (format!("{open},\"prototype\":1}}"), "\"prototype\""),
+        (format!("\u{FEFF}{base}"), "byte order mark"),
+        (
+            format!("{open},\"eventValue\":{}}}", "[".repeat(10_000)),
+            "128 levels",
+        ),
+    ] {
+        let report = validate_event_json(&body, &us());
+        assert_eq!(report.errors.len(), 1, "{body:.80}");
+        assert_eq!(report.errors[0].code, ErrorCode::InvalidJson);
+        assert_eq!(report.errors[0].field, "");
+        assert!(
+            report.errors[0].message.contains(says),
+            "{}",
+            report.errors[0].message
+        );
+    }
+    assert_eq!(
+        errors(json!({"eventValue": "{\"a\":1,\"a\":2}"})),
+        vec![("eventValue".to_string(), "invalid_json_object")]
+    );
+}
+
+#[test]
+fn event_names_that_are_not_what_they_look_like() {
+    for name in [
+        "af_purchase\r\nX: 1",
+        "af_\u{0}purchase",
+        "\u{430}f_purchase",
+        "af_purch\u{430}se",
+        "af_l\u{3bf}gin",
+        "\u{ff41}\u{ff46}_purchase",
+        "af_\u{202e}esahcrup",
+        "af_\u{200b}purchase",
+    ] {
+        assert_eq!(
+            errors(json!({ "eventName": name })),
+            vec![("eventName".to_string(), "invalid_event_name")],
+            "{name:?}"
+        );
+    }
+    for name in [
+        "af_purchase",
+        "покупка",
+        "покупка_v2",
+        "購入",
+        "level 2 done",
+    ] {
+        assert_eq!(errors(json!({ "eventName": name })), vec![], "{name:?}");
+    }
+}

@@ -152,7 +152,7 @@ export type ErrorCode =
   | "invalid_att" | "invalid_sharing_filter" | "invalid_app_type"
   | "invalid_consent_data" | "invalid_app_set_id" | "invalid_phone"
   | "invalid_region" | "invalid_email" | "invalid_name" | "invalid_event_time"
-  | "invalid_json_object" | "invalid_fb_login_id" | "invalid_revenue"
+  | "invalid_json_object" | "invalid_fb_login_id" | "invalid_event_name" | "invalid_revenue"
   | "conflicting_fields" | "body_too_large" | "missing_s2s_key"
   | "invalid_s2s_key" | "invalid_endpoint";
 
@@ -301,6 +301,7 @@ mod tests {
             ErrorCode::InvalidEventTime,
             ErrorCode::InvalidJsonObject,
             ErrorCode::InvalidFbLoginId,
+            ErrorCode::InvalidEventName,
             ErrorCode::InvalidRevenue,
             ErrorCode::ConflictingFields,
             ErrorCode::BodyTooLarge,
