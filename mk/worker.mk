@@ -3,14 +3,20 @@
 #   make worker        build worker/build/ with worker-build (offline: pinned local tools)
 #   make dev-worker    the Worker on http://127.0.0.1:8787 with `wrangler dev`, and a local
 #                      AppsFlyer stand-in on 127.0.0.1:8788 that prints each event (Ctrl-C stops both)
-#   make test-worker   the Miniflare suite (worker/test/) and `wrangler deploy --dry-run`
-#   make bench-worker  the Worker's .wasm size (raw, gzip) and CPU time per forwarded event
+#   make test-worker   the Miniflare suite (worker/test/), a 500-event fault-injection
+#                      soak (worker/test/soak.mjs) and `wrangler deploy --dry-run`
+#   make bench-worker  the Worker's .wasm size (raw, gzip), CPU time per forwarded event,
+#                      a 10,000-event fault-injection soak (0 lost, duplicates counted) and
+#                      load: throughput and p50/p99 against a pass-through Worker (load.mjs)
 
 TEST_TARGETS += test-worker
 BENCH_TARGETS += bench-worker
 DEV_TARGET := dev-worker
 
 WORKER_DEV_PORT ?= 8787
+# Events of the fault-injection soak (worker/test/soak.mjs): `make test`, `make bench`.
+SOAK_SMOKE_EVENTS ?= 500
+SOAK_EVENTS ?= 10000
 AF_DEV_PORT ?= 8788
 WORKER_OUT := worker/build/index.js
 WORKER_SOURCES := $(shell find src worker/src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock worker/Cargo.toml
@@ -51,10 +57,13 @@ dev-worker: worker
 	    --show-interactive-dev-session=false
 
 test-worker: worker
-	node --test --test-concurrency=1 --test-timeout=180000 worker/test/worker.test.mjs
+	node --test --test-concurrency=1 --test-timeout=180000 worker/test/worker.test.mjs worker/test/hostile.test.mjs
+	node worker/test/soak.mjs $(SOAK_SMOKE_EVENTS)
 	$(WRANGLER) deploy --dry-run --outdir target/worker-dry-run
 
 bench-worker: worker
 	@printf 'worker .wasm: %s bytes raw, %s bytes gzip -9\n' \
 	  "$$(wc -c < worker/build/index_bg.wasm)" "$$(gzip -9 -c worker/build/index_bg.wasm | wc -c)"
 	node worker/test/bench.mjs
+	node worker/test/soak.mjs $(SOAK_EVENTS)
+	node worker/test/load.mjs

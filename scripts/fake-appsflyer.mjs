@@ -12,18 +12,49 @@
 // next requests for that app in order; `{status, body, headers}` is an answer,
 // `{hang: true}` never answers (a timeout), `{drop: true}` destroys the socket
 // (a network error). An empty plan falls back to the default answer.
+// `accepted: true` on a hang or drop means AppsFlyer took the event before
+// failing to answer (the ambiguous case: a resend is a duplicate).
+//
+// Random faults (soak): `fake.faults({seed, rate})` (or the `faults` option)
+// fails about `rate` of the requests that have no planned step: 500, 503, 429
+// with `Retry-After`, a reset, a hang, or a reset or hang after accepting the
+// event. A request's fate is a hash of the seed, the app id, the body and how
+// many times that body came before, so a run is reproducible whatever the
+// order requests arrive in. `fake.faults(null)` turns them off.
+//
+// Each record in `fake.requests` also says what the fake did (`outcome`: the
+// status, "hang" or "drop"; `fault`: the random fault's name, if any) and
+// whether AppsFlyer counts the event (`accepted`: a 2xx, or an accepted hang
+// or drop).
 //
 // CLI: node scripts/fake-appsflyer.mjs [--port 8788] [--host 127.0.0.1]
+//      [--fault-rate 0.33] [--seed 1]   (random faults, off by default)
 // The S2S key is never printed: only whether it was present and its length.
 
+import { createHash } from "node:crypto";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 
 /**
- * Starts the fake AppsFlyer.
- * @param {{port?: number, host?: string, print?: (line: string) => void}} [options]
+ * The random faults, in equal shares: what the fake does instead of answering 200.
+ * `accepted`: AppsFlyer took the event before failing to answer.
  */
-export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print } = {}) {
+export const FAULTS = {
+  http500: { status: 500, body: "Internal Server Error" },
+  http503: { status: 503, body: "Service Unavailable" },
+  http429: { status: 429, body: "Too Many Requests", retryAfter: true },
+  reset: { drop: true },
+  hang: { hang: true },
+  reset_after_accept: { drop: true, accepted: true },
+  hang_after_accept: { hang: true, accepted: true },
+};
+
+/**
+ * Starts the fake AppsFlyer.
+ * @param {{port?: number, host?: string, print?: (line: string) => void,
+ *   faults?: {seed?: string|number, rate?: number} | null}} [options]
+ */
+export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, faults = null } = {}) {
   /** Every /inappevent request: {appId, path, headers, body, at}. */
   const requests = [];
   /** Every dead letter posted to /__dead-letter (parsed JSON). */
@@ -31,6 +62,24 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print }
   const plans = new Map();
   const hanging = new Set();
   const waiters = new Set();
+  /** The random fault plan, and how often each (app id, body) was seen. */
+  let faultPlan = null;
+  const seen = new Map();
+
+  /** The random step for a request, or undefined (the default answer). */
+  const randomStep = (appId, body) => {
+    if (!faultPlan) return undefined;
+    const digest = createHash("sha256").update(`${appId}\n${body}`).digest("hex");
+    const n = seen.get(digest) ?? 0;
+    seen.set(digest, n + 1);
+    const h = createHash("sha256").update(`${faultPlan.seed}\n${digest}\n${n}`).digest();
+    if (h.readUInt32BE(0) / 2 ** 32 >= faultPlan.rate) return undefined;
+    const names = Object.keys(FAULTS);
+    const fault = names[h.readUInt32BE(4) % names.length];
+    const { retryAfter, ...step } = FAULTS[fault];
+    if (retryAfter) step.headers = { "retry-after": String(h[8] % 3) };
+    return { ...step, fault };
+  };
 
   const notify = () => {
     for (const w of [...waiters]) {
@@ -66,18 +115,23 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print }
       const record = { appId, path: req.url, headers: { ...req.headers }, body, at: Date.now() };
       requests.push(record);
       if (print) print(describe(record));
-      const step = plans.get(appId)?.shift();
-      if (step?.hang) {
-        hanging.add(res);
-        notify();
-        return;
-      }
-      if (step?.drop) {
-        req.socket.destroy();
+      const step = plans.get(appId)?.shift() ?? randomStep(appId, body);
+      if (step?.fault) record.fault = step.fault;
+      if (step?.hang || step?.drop) {
+        record.outcome = step.hang ? "hang" : "drop";
+        record.accepted = step.accepted === true;
+        if (step.hang) {
+          hanging.add(res);
+          res.on("close", () => hanging.delete(res));
+        } else {
+          req.socket.destroy();
+        }
         notify();
         return;
       }
       const answer = step ?? defaultAnswer(req.headers);
+      record.outcome = answer.status;
+      record.accepted = answer.status >= 200 && answer.status < 300;
       res.writeHead(answer.status, { "content-type": "text/plain", ...(answer.headers ?? {}) });
       res.end(answer.body ?? (answer.status === 200 ? "OK" : ""));
       notify();
@@ -88,6 +142,7 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print }
     server.listen(port, host, resolve);
   });
   const address = server.address();
+  if (faults) faultPlan = { seed: String(faults.seed ?? 1), rate: faults.rate ?? 1 / 3 };
 
   return {
     url: `http://${host}:${address.port}`,
@@ -98,11 +153,20 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print }
     plan(appId, steps) {
       plans.set(appId, [...steps]);
     },
-    /** Forgets recorded requests, dead letters and plans. */
+    /**
+     * Random faults for requests without a planned step (see the top of the
+     * file): `{seed = 1, rate = 1/3}`, or `null` for none.
+     */
+    faults(options) {
+      faultPlan = options ? { seed: String(options.seed ?? 1), rate: options.rate ?? 1 / 3 } : null;
+      seen.clear();
+    },
+    /** Forgets recorded requests, dead letters and plans (random faults stay). */
     reset() {
       requests.length = 0;
       deadLetters.length = 0;
       plans.clear();
+      seen.clear();
     },
     /** Resolves once `check()` is true, rejects after `timeoutMs`. */
     waitFor(check, timeoutMs = 10_000, what = "condition") {
@@ -159,12 +223,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const i = args.indexOf(`--${name}`);
     return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
   };
+  const rate = Number(option("fault-rate", "0"));
   const fake = await startFakeAppsFlyer({
     port: Number(option("port", "8788")),
     host: option("host", "127.0.0.1"),
     print: (line) => console.log(line),
+    faults: rate > 0 ? { seed: option("seed", "1"), rate } : null,
   });
-  console.log(`[fake AppsFlyer] listening on ${fake.url} (POST /inappevent/{app_id} answers 200 OK)`);
+  const faulty = rate > 0 ? `, random faults on ${Math.round(rate * 100)}% of requests` : "";
+  console.log(`[fake AppsFlyer] listening on ${fake.url} (POST /inappevent/{app_id} answers 200 OK${faulty})`);
   const stop = async () => {
     await fake.close();
     process.exit(0);

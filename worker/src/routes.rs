@@ -1,11 +1,12 @@
 //! The HTTP routes (a contract: paths, status codes and JSON shapes are in
 //! `worker/README.md`), CORS, and reading bodies with a size bound.
 
+use appsflyer_s2s::model::{describe_json_error, parse_json};
 use appsflyer_s2s::request::validate_app_id;
 use appsflyer_s2s::{EventInput, FieldError};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-use worker::{Env, Headers, Method, Request, Response, Result};
+use worker::{Env, Headers, Request, Response, Result};
 
 use crate::auth;
 use crate::config::{self, Config};
@@ -46,20 +47,22 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
 
 async fn route(req: Request, env: &Env, cfg: &Config, cors_allowed: bool) -> Result<Response> {
     let path = req.path();
-    let method = req.method();
+    // Matched on the exact name: `Request::method` takes any method it does
+    // not know (e.g. PROPFIND) for GET.
+    let method = req.inner().method();
     if path == "/health" {
-        return match method {
-            Method::Get | Method::Head => json_response(200, &json!({ "status": "ok" })),
-            Method::Options => preflight(cors_allowed, "GET, HEAD, OPTIONS"),
+        return match method.as_str() {
+            "GET" | "HEAD" => json_response(200, &json!({ "status": "ok" })),
+            "OPTIONS" => preflight(cors_allowed, "GET, HEAD, OPTIONS"),
             _ => method_not_allowed("GET, HEAD, OPTIONS"),
         };
     }
     let Some((route, raw_app_id)) = parse_path(&path) else {
         return json_response(404, &json!({ "error": "not_found" }));
     };
-    match method {
-        Method::Post => {}
-        Method::Options => return preflight(cors_allowed, "POST, OPTIONS"),
+    match method.as_str() {
+        "POST" => {}
+        "OPTIONS" => return preflight(cors_allowed, "POST, OPTIONS"),
         _ => return method_not_allowed("POST, OPTIONS"),
     }
     let authorization = req.headers().get("authorization")?;
@@ -86,6 +89,10 @@ async fn route(req: Request, env: &Env, cfg: &Config, cors_allowed: bool) -> Res
     let s2s_key = cfg.key_for(&app_id);
     if app_id_error.is_none() && s2s_key.is_none() {
         return json_response(404, &json!({ "error": "unknown_app" }));
+    }
+    if let (Route::Batch, Some(error)) = (route, &app_id_error) {
+        // It would make every event of the batch invalid: say it once.
+        return invalid(vec![error.clone()]);
     }
     let limit = if route == Route::Batch {
         config::MAX_BATCH_REQUEST_BYTES
@@ -176,31 +183,46 @@ fn single_answer(handled: Handled) -> Result<Response> {
 }
 
 /// `/batch`: a JSON array of up to 100 events, or NDJSON (one per line).
+/// A body that is neither (no line of it is a JSON object) is refused whole.
 async fn batch(cx: &EventContext<'_>, text: &str, header_key: Option<String>) -> Result<Response> {
-    let items: Vec<std::result::Result<Value, String>> = if text.trim_start().starts_with('[') {
-        match serde_json::from_str::<Vec<Value>>(text) {
-            Ok(values) => values.into_iter().map(Ok).collect(),
+    let not_json = |message: String| {
+        invalid(vec![FieldError::new(
+            "",
+            appsflyer_s2s::ErrorCode::InvalidJson,
+            message,
+        )])
+    };
+    let is_array = text.trim_start().starts_with('[');
+    let items: Vec<std::result::Result<Value, String>> = if is_array {
+        match parse_json(text) {
+            Ok(Value::Array(values)) => values.into_iter().map(Ok).collect(),
+            Ok(other) => vec![Ok(other)], // cannot be: the body starts with `[`
             Err(e) => {
-                return invalid(vec![FieldError::new(
-                    "",
-                    appsflyer_s2s::ErrorCode::InvalidJson,
-                    format!(
-                        "the body is not a JSON array of events (line {}, column {})",
-                        e.line(),
-                        e.column()
-                    ),
-                )])
+                return not_json(format!(
+                    "the body is not a JSON array of events: {}",
+                    describe_json_error(&e)
+                ))
             }
         }
     } else {
         text.lines()
             .filter(|line| !line.trim().is_empty())
             .map(|line| {
-                serde_json::from_str::<Value>(line)
-                    .map_err(|e| format!("this line is not valid JSON (column {})", e.column()))
+                parse_json(line).map_err(|e| {
+                    format!("this line is not valid JSON: {}", describe_json_error(&e))
+                })
             })
             .collect()
     };
+    let any_object = items
+        .iter()
+        .any(|item| matches!(item, Ok(Value::Object(_))));
+    if !is_array && !items.is_empty() && !any_object {
+        return not_json(
+            "the body is neither a JSON array of events nor NDJSON (no line holds a JSON object)"
+                .into(),
+        );
+    }
     if items.is_empty() {
         return invalid(vec![FieldError::new(
             "",
@@ -308,7 +330,9 @@ fn json_response(status: u16, body: &Value) -> Result<Response> {
 }
 
 /// The body, or `None` if it is over `limit` bytes. A `Content-Length` over
-/// the limit is refused without reading; otherwise reading stops at the limit.
+/// the limit is refused without reading; one within it is read at once (the
+/// platform holds a body to its declared length); without one, reading the
+/// stream stops at the limit.
 async fn read_bounded(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>> {
     if let Some(length) = req.headers().get("content-length")? {
         if length
@@ -318,6 +342,10 @@ async fn read_bounded(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>
         {
             return Ok(None);
         }
+        // One call instead of a stream reader's read per chunk: most of the
+        // cost of a small body.
+        let body = req.bytes().await?;
+        return Ok((body.len() <= limit).then_some(body));
     }
     let mut body = Vec::new();
     let Ok(mut stream) = req.stream() else {

@@ -1,13 +1,19 @@
 //! Sending one prepared request to AppsFlyer through the platform `fetch`,
 //! with a timeout, and reading the answer with the core's `classify`.
-
-use std::time::Duration;
+//!
+//! It calls `fetch(url, init)` and `Response.text()` directly rather than
+//! through `worker::Request`/`worker::Response` (which read `cf` on every
+//! request and answer, and read bodies chunk by chunk through a stream
+//! reader), and times out with `AbortSignal.timeout` rather than a `Delay`
+//! raced against the fetch: each of those cost CPU per event over a
+//! plain-JS pass-through (worker/test/load.mjs).
 
 use appsflyer_s2s::outcome::{classify_with_retry_after, transport_failure};
 use appsflyer_s2s::{Outcome, S2sRequest};
-use futures_util::future::{select, Either};
-use futures_util::pin_mut;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::js_sys;
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::web_sys;
 
 /// Longest slice of AppsFlyer's body kept for the caller (502 answers).
 const MAX_UPSTREAM_BODY_BYTES: usize = 1024;
@@ -27,34 +33,39 @@ pub struct Sent {
 /// Sends `request`, giving up after `timeout_ms` (a timeout is a transient failure).
 pub async fn send(request: &S2sRequest, timeout_ms: u64) -> Sent {
     let started = crate::log::now_ms();
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let attempt = async {
-        let fetch_request = build(request)?;
-        let mut response = Fetch::Request(fetch_request)
-            .send_with_signal(&signal)
-            .await?;
-        let status = response.status_code();
+    // The platform's own timer (`AbortSignal.timeout`): it aborts the fetch
+    // and the reading of its body, with no timer or closure of ours to manage.
+    let signal = web_sys::AbortSignal::timeout_with_f64(timeout_ms as f64);
+    let answer = async {
+        let response: web_sys::Response =
+            JsFuture::from(fetch(request, &signal)?).await?.dyn_into()?;
+        let status = response.status();
         let retry_after = response.headers().get("retry-after").ok().flatten();
-        let body = response.text().await.unwrap_or_default();
-        Ok::<_, worker::Error>((status, retry_after, body))
-    };
-    let timeout = Delay::from(Duration::from_millis(timeout_ms));
-    pin_mut!(attempt);
-    let (outcome, status, body) = match select(attempt, timeout).await {
-        Either::Left((Ok((status, retry_after, body)), _)) => {
+        let body = match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|v| v.as_string()),
+            Err(_) => None,
+        };
+        Ok::<_, JsValue>((status, retry_after, body))
+    }
+    .await;
+    let (outcome, status, body) = match answer {
+        // A body cut by the timeout is a timeout; one cut otherwise still has its status.
+        Ok((_, _, None)) | Err(_) if signal.aborted() => {
+            let reason = format!("no answer within {timeout_ms} ms");
+            (transport_failure(&reason), None, String::new())
+        }
+        Ok((status, retry_after, body)) => {
+            let body = body.unwrap_or_default();
             let now = crate::log::now_ms();
             let outcome = classify_with_retry_after(status, &body, retry_after.as_deref(), now);
             (outcome, Some(status), bounded(body))
         }
-        Either::Left((Err(error), _)) => {
+        Err(error) => {
             // The platform's message names the URL at most, never headers.
-            let reason = format!("network error: {error}");
-            (transport_failure(&reason), None, String::new())
-        }
-        Either::Right(((), _)) => {
-            controller.abort();
-            let reason = format!("no answer within {timeout_ms} ms");
+            let reason = format!("network error: {}", worker::Error::from(error));
             (transport_failure(&reason), None, String::new())
         }
     };
@@ -66,16 +77,19 @@ pub async fn send(request: &S2sRequest, timeout_ms: u64) -> Sent {
     }
 }
 
-fn build(request: &S2sRequest) -> worker::Result<Request> {
-    let headers = Headers::new();
+/// Starts `fetch(url, {method: "POST", headers, body, signal})`.
+fn fetch(request: &S2sRequest, signal: &web_sys::AbortSignal) -> Result<js_sys::Promise, JsValue> {
+    let headers = web_sys::Headers::new()?;
     for (name, value) in &request.headers {
         headers.set(name, value)?;
     }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(request.body.clone().into()));
-    Request::new_with_init(&request.url, &init)
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&request.body));
+    init.set_signal(Some(signal));
+    let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    Ok(global.fetch_with_str_and_init(&request.url, &init))
 }
 
 /// The body cut to [`MAX_UPSTREAM_BODY_BYTES`] on a character boundary.

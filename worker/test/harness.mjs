@@ -21,17 +21,31 @@ export const KEYS = {
 };
 export const ORIGIN = "https://shop.example";
 
-/** Starts the fake AppsFlyer and Miniflare. `extra` overrides bindings. */
-export async function start({ bindings = {}, consumeDeadLetters = false } = {}) {
-  if (!existsSync(WORKER_SCRIPT)) {
-    throw new Error(`${WORKER_SCRIPT} is missing: run \`make worker\` first`);
+/**
+ * Starts the fake AppsFlyer and Miniflare. `bindings` overrides bindings,
+ * `retryConsumer` the retry queue's consumer settings, `faults` are the fake's
+ * random faults, and `port` (0: any free one) also serves the Worker over HTTP
+ * on 127.0.0.1 (its URL is `await mf.ready`); `inspectorPort` opens workerd's
+ * V8 inspector there (CPU profiles); `script` is another build of the Worker.
+ */
+export async function start({
+  bindings = {},
+  consumeDeadLetters = false,
+  retryConsumer = {},
+  faults = null,
+  port,
+  inspectorPort,
+  script = WORKER_SCRIPT,
+} = {}) {
+  if (!existsSync(script)) {
+    throw new Error(`${script} is missing: run \`make worker\` first`);
   }
-  const fake = await startFakeAppsFlyer();
+  const fake = await startFakeAppsFlyer({ faults });
   const output = { text: "" };
   const capture = (stream) => stream.on("data", (chunk) => (output.text += chunk.toString("utf8")));
   const worker = {
     name: "appsflyer-s2s",
-    scriptPath: WORKER_SCRIPT,
+    scriptPath: script,
     modules: true,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: "2026-04-20",
@@ -52,7 +66,13 @@ export async function start({ bindings = {}, consumeDeadLetters = false } = {}) 
     durableObjects: { IDEMPOTENCY: { className: "IdempotencyStore", useSQLite: true } },
     queueProducers: { RETRY_QUEUE, DEAD_LETTER_QUEUE },
     queueConsumers: {
-      [RETRY_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 10, deadLetterQueue: DEAD_LETTER_QUEUE },
+      [RETRY_QUEUE]: {
+        maxBatchSize: 10,
+        maxBatchTimeout: 0,
+        maxRetries: 10,
+        deadLetterQueue: DEAD_LETTER_QUEUE,
+        ...retryConsumer,
+      },
       ...(consumeDeadLetters ? { [DEAD_LETTER_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 0 } } : {}),
     },
   };
@@ -75,6 +95,8 @@ export async function start({ bindings = {}, consumeDeadLetters = false } = {}) 
   };
   const mf = new Miniflare({
     host: "127.0.0.1",
+    ...(port === undefined ? {} : { port }),
+    ...(inspectorPort === undefined ? {} : { inspectorPort }),
     workers: consumeDeadLetters ? [worker] : [worker, recorder],
     handleRuntimeStdio(stdout, stderr) {
       capture(stdout);

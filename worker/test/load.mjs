@@ -1,0 +1,151 @@
+// Load: throughput and latency of the Worker over HTTP on loopback, against a
+// minimal pass-through Worker (worker/test/passthrough.mjs: plain JS,
+// forwards the body unchanged) in the same run, with the same settings, the
+// same event and the same fast upstream (the fake AppsFlyer on 127.0.0.1,
+// answering 200 at once). Both are served by Miniflare (workerd) on
+// 127.0.0.1, so both pay the same Miniflare/workerd stack; the ratio is what
+// the Worker's own work (auth, validation, normalization, hashing, logging)
+// costs. Load from autocannon (programmatic API), bounded in time: per round,
+// each Worker gets a warm-up and then a measured run; rounds alternate the
+// two so drift on a shared machine hits both alike.
+//
+//   node worker/test/load.mjs     (`make bench-worker` runs it)
+//
+// Env: LOAD_SECONDS (10), LOAD_WARMUP_SECONDS (3), LOAD_CONNECTIONS (16),
+// LOAD_ROUNDS (2), LOAD_PATH (/inappevent; /validate or /health to profile),
+// LOAD_SCRIPT (another build of the Worker's index.js, to compare two builds).
+// Figures are printed, not asserted (the target is a ratio ≥ 0.8).
+
+import { readFileSync, readdirSync } from "node:fs";
+import { resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { Miniflare } from "miniflare";
+import { KEYS, TOKENS, start } from "./harness.mjs";
+
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
+const WARMUP = Number(process.env.LOAD_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 16);
+const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 2);
+const ROUTE = process.env.LOAD_PATH ?? "/inappevent";
+const APP = "com.example.app";
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+// The event of worker/test/bench.mjs: raw email, phone and names to hash.
+const EVENT = JSON.stringify({
+  appsflyer_id: "1415211453000-6513894",
+  eventName: "af_purchase",
+  eventValue: { af_revenue: "19.99", af_content_id: "sku-1" },
+  eventCurrency: "usd",
+  eventTime: "2024-05-15T14:17:01.123+02:00",
+  email: " John_Smith@Gmail.com ",
+  phone_number: "(650) 555-1212",
+  first_name: "Valéry",
+  last_name: "Smith",
+});
+
+/** The workerd processes started by this Node process. */
+function workerdPids() {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith("workerd")) pids.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return pids;
+}
+
+/** utime + stime of the processes, in ms. */
+function cpuMs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+const { mf, fake, output } = await start({
+  bindings: { FILL_IP: "false" },
+  port: 0,
+  ...(process.env.LOAD_SCRIPT ? { script: resolve(process.env.LOAD_SCRIPT) } : {}),
+});
+const workerPids = workerdPids();
+const passthrough = new Miniflare({
+  host: "127.0.0.1",
+  port: 0,
+  modules: true,
+  scriptPath: resolve(dirname(fileURLToPath(import.meta.url)), "passthrough.mjs"),
+  compatibilityDate: "2026-04-20",
+  bindings: { AF_ENDPOINT: fake.url, AF_S2S_KEY: KEYS[APP] },
+});
+try {
+  const targets = [
+    { name: "worker", url: new URL(`${ROUTE === "/health" ? "/health" : `${ROUTE}/${APP}`}`, await mf.ready), pids: workerPids },
+    { name: "pass-through", url: new URL(`/inappevent/${APP}`, await passthrough.ready) },
+  ];
+  targets[1].pids = workerdPids().filter((p) => !workerPids.includes(p));
+  const headers = { authorization: `Bearer ${TOKENS[0]}`, "content-type": "application/json" };
+
+  async function run(target, seconds) {
+    const health = target.url.pathname === "/health";
+    const result = await autocannon({
+      url: target.url.href,
+      method: health ? "GET" : "POST",
+      headers,
+      body: health ? undefined : EVENT,
+      connections: CONNECTIONS,
+      duration: seconds,
+    });
+    fake.reset();
+    output.text = "";
+    return result;
+  }
+
+  const totals = { worker: [], "pass-through": [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const figures = {};
+    for (const target of targets) {
+      await run(target, WARMUP);
+      const cpu0 = cpuMs(target.pids);
+      const r = await run(target, SECONDS);
+      const cpu = cpuMs(target.pids) - cpu0;
+      const ok = r["2xx"];
+      if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) {
+        throw new Error(`${target.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors, ${r.timeouts} timeouts`);
+      }
+      const f = { rps: ok / r.duration, p50: r.latency.p50, p99: r.latency.p99, cpuPerReq: cpu / ok };
+      figures[target.name] = f;
+      totals[target.name].push(f);
+    }
+    console.log(`load round ${round}: ${line(figures)}`);
+  }
+  const mean = (list, k) => list.reduce((a, f) => a + f[k], 0) / list.length;
+  const avg = Object.fromEntries(
+    Object.entries(totals).map(([name, list]) => [
+      name,
+      { rps: mean(list, "rps"), p50: mean(list, "p50"), p99: mean(list, "p99"), cpuPerReq: mean(list, "cpuPerReq") },
+    ]),
+  );
+  console.log(`load: ${line(avg)}`);
+  console.log(
+    `load: ${ROUNDS} round(s) of ${SECONDS} s per Worker after ${WARMUP} s warm-ups, ${CONNECTIONS} connections, ` +
+      `POST ${ROUTE === "/health" ? "GET /health" : `${ROUTE}/${APP}`} (${EVENT.length} bytes), loopback; ` +
+      `workerd CPU per request: worker ${avg.worker.cpuPerReq.toFixed(3)} ms, pass-through ${avg["pass-through"].cpuPerReq.toFixed(3)} ms`,
+  );
+} finally {
+  await passthrough.dispose();
+  await mf.dispose();
+  await fake.close();
+}
+
+function line({ worker, "pass-through": pass }) {
+  const f = (x) => `${x.rps.toFixed(0)} req/s p50 ${x.p50} ms p99 ${x.p99} ms`;
+  return `worker ${f(worker)}; pass-through ${f(pass)}; ratio ${(worker.rps / pass.rps).toFixed(2)} (target ≥ 0.8)`;
+}
