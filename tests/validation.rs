@@ -556,3 +556,29 @@ fn event_names_that_are_not_what_they_look_like() {
         assert_eq!(errors(json!({ "eventName": name })), vec![], "{name:?}");
     }
 }
+
+/// Numbers in `eventValue` objects and in passed-through fields keep their exact
+/// value: serde_json parses floats correctly rounded (`float_roundtrip`), so a
+/// built body, built again, is unchanged. Found by `fuzz/` (target `event_json`).
+#[test]
+fn numbers_keep_their_exact_value() {
+    for number in [
+        "1.7888888888888891e+62",
+        "0.30000000000000004",
+        "5e-324",
+        "1.7976931348623157e+308",
+        "-0.1",
+    ] {
+        let body = format!(
+            r#"{{"appsflyer_id":"{AF_ID}","eventName":"x","eventValue":{{"v":{number}}},"extra":{number}}}"#
+        );
+        let once = build_event_json(&body, &us()).unwrap().body;
+        let twice = build_event_json(&once, &us()).unwrap().body;
+        assert_eq!(once, twice, "{number}");
+        let sent: Value = serde_json::from_str(&once).unwrap();
+        let want: f64 = number.parse().unwrap();
+        assert_eq!(sent["extra"].as_f64(), Some(want), "{number}");
+        let value: Value = serde_json::from_str(sent["eventValue"].as_str().unwrap()).unwrap();
+        assert_eq!(value["v"].as_f64(), Some(want), "{number}");
+    }
+}
