@@ -2,14 +2,13 @@
 # Installs what the project's commands need, only when it is missing or at
 # another version. Usage: scripts/setup.sh [core] [wasm] [browser]
 #   core     Rust targets and components, npm devDependencies (default)
-#   wasm     pinned wasm-bindgen-cli, worker-build and wasm-pack
+#   wasm     pinned wasm-bindgen-cli and worker-build
 #   browser  Debian's chromium and chromium-driver (headless browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 WORKER_BUILD_VERSION=0.8.7
-WASM_PACK_VERSION=0.15.1
 
 need() {
   command -v "$1" >/dev/null 2>&1 || { echo "setup: '$1' is required: $2" >&2; exit 1; }
@@ -64,7 +63,6 @@ cargo_tool() {
 setup_wasm() {
   cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
   cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build
-  cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack
 }
 
 setup_browser() {

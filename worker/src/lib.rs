@@ -9,10 +9,11 @@
 //! The Worker only translates HTTP, queues and storage to and from the core;
 //! every rule about events lives in the core.
 
-mod auth;
+pub mod auth;
 mod config;
 mod event;
 mod idempotency;
+pub mod incoming;
 mod log;
 mod retry;
 mod routes;

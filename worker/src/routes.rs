@@ -1,7 +1,6 @@
 //! The HTTP routes (a contract: paths, status codes and JSON shapes are in
 //! `worker/README.md`), CORS, and reading bodies with a size bound.
 
-use appsflyer_s2s::model::{describe_json_error, parse_json};
 use appsflyer_s2s::request::validate_app_id;
 use appsflyer_s2s::{EventInput, FieldError};
 use futures_util::StreamExt;
@@ -11,24 +10,7 @@ use worker::{Env, Headers, Request, Response, Result};
 use crate::auth;
 use crate::config::{self, Config};
 use crate::event::{self, EventContext, Handled};
-
-/// The routes that take events.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Route {
-    InAppEvent,
-    Validate,
-    Batch,
-}
-
-impl Route {
-    fn name(self) -> &'static str {
-        match self {
-            Route::InAppEvent => "inappevent",
-            Route::Validate => "validate",
-            Route::Batch => "batch",
-        }
-    }
-}
+use crate::incoming::{parse_path, percent_decode, split_batch, Route};
 
 /// Dispatches one request.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -134,19 +116,6 @@ async fn route(req: Request, env: &Env, cfg: &Config, cors_allowed: bool) -> Res
     single_answer(handled)
 }
 
-/// `/{inappevent|validate|batch}/{app_id}` → the route and the raw app id.
-fn parse_path(path: &str) -> Option<(Route, &str)> {
-    let rest = path.strip_prefix('/')?;
-    let (head, app_id) = rest.split_once('/')?;
-    let route = match head {
-        "inappevent" => Route::InAppEvent,
-        "validate" => Route::Validate,
-        "batch" => Route::Batch,
-        _ => return None,
-    };
-    (!app_id.is_empty() && !app_id.contains('/')).then_some((route, app_id))
-}
-
 /// The answer of `/inappevent` and `/validate`.
 fn single_answer(handled: Handled) -> Result<Response> {
     match handled {
@@ -185,51 +154,10 @@ fn single_answer(handled: Handled) -> Result<Response> {
 /// `/batch`: a JSON array of up to 100 events, or NDJSON (one per line).
 /// A body that is neither (no line of it is a JSON object) is refused whole.
 async fn batch(cx: &EventContext<'_>, text: &str, header_key: Option<String>) -> Result<Response> {
-    let not_json = |message: String| {
-        invalid(vec![FieldError::new(
-            "",
-            appsflyer_s2s::ErrorCode::InvalidJson,
-            message,
-        )])
+    let items = match split_batch(text) {
+        Ok(items) => items,
+        Err(error) => return invalid(vec![error]),
     };
-    let is_array = text.trim_start().starts_with('[');
-    let items: Vec<std::result::Result<Value, String>> = if is_array {
-        match parse_json(text) {
-            Ok(Value::Array(values)) => values.into_iter().map(Ok).collect(),
-            Ok(other) => vec![Ok(other)], // cannot be: the body starts with `[`
-            Err(e) => {
-                return not_json(format!(
-                    "the body is not a JSON array of events: {}",
-                    describe_json_error(&e)
-                ))
-            }
-        }
-    } else {
-        text.lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                parse_json(line).map_err(|e| {
-                    format!("this line is not valid JSON: {}", describe_json_error(&e))
-                })
-            })
-            .collect()
-    };
-    let any_object = items
-        .iter()
-        .any(|item| matches!(item, Ok(Value::Object(_))));
-    if !is_array && !items.is_empty() && !any_object {
-        return not_json(
-            "the body is neither a JSON array of events nor NDJSON (no line holds a JSON object)"
-                .into(),
-        );
-    }
-    if items.is_empty() {
-        return invalid(vec![FieldError::new(
-            "",
-            appsflyer_s2s::ErrorCode::MissingField,
-            "the batch holds no events",
-        )]);
-    }
     if items.len() > config::MAX_BATCH_EVENTS {
         return json_response(
             413,
@@ -359,25 +287,4 @@ async fn read_bounded(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>
         body.extend_from_slice(&chunk);
     }
     Ok(Some(body))
-}
-
-/// Decodes `%XX` escapes of a path segment; `None` if they are malformed or not UTF-8.
-fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = segment.get(i + 1..i + 3)?;
-            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return None;
-            }
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
