@@ -4,11 +4,13 @@
 #   core     Rust targets and components, npm devDependencies (default)
 #   wasm     pinned wasm-bindgen-cli and worker-build
 #   browser  Debian's chromium and chromium-driver (headless browser tests)
+#   fuzz     a nightly toolchain and the pinned cargo-fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 WORKER_BUILD_VERSION=0.8.7
+CARGO_FUZZ_VERSION=0.13.2
 
 need() {
   command -v "$1" >/dev/null 2>&1 || { echo "setup: '$1' is required: $2" >&2; exit 1; }
@@ -65,6 +67,14 @@ setup_wasm() {
   cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build
 }
 
+setup_fuzz() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    echo "setup: installing the nightly toolchain (cargo fuzz needs it)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  cargo_tool cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz
+}
+
 setup_browser() {
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     return
@@ -83,6 +93,7 @@ for part in "$@"; do
     core) setup_core ;;
     wasm) setup_wasm ;;
     browser) setup_browser ;;
-    *) echo "setup: unknown part '$part' (core, wasm, browser)" >&2; exit 2 ;;
+    fuzz) setup_fuzz ;;
+    *) echo "setup: unknown part '$part' (core, wasm, browser, fuzz)" >&2; exit 2 ;;
   esac
 done
