@@ -9,9 +9,16 @@
 
 use appsflyer_s2s::request::{encode_app_id, validate_app_id};
 use appsflyer_s2s::{BuildOptions, EventInput};
-use appsflyer_s2s_worker::auth::authorized;
-use appsflyer_s2s_worker::incoming::{parse_path, percent_decode, split_batch, Route};
 use libfuzzer_sys::fuzz_target;
+
+// The Worker's own source files: its pure request parsing, built natively.
+#[path = "../../worker/src/auth.rs"]
+mod auth;
+#[path = "../../worker/src/incoming.rs"]
+mod incoming;
+
+use auth::authorized;
+use incoming::{parse_path, percent_decode, split_batch, Route};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -28,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((route, raw_app_id)) = parse_path(path) else {
         return;
     };
+    assert!(path.contains(route.name()));
     let options = BuildOptions::new().default_region("US");
     if let Some(app_id) = percent_decode(raw_app_id) {
         let encoded = encode_app_id(&app_id);

@@ -1,6 +1,6 @@
 //! Reading what callers send, before any I/O: the route and app id from the
 //! path, `%XX` escapes, and a `/batch` body split into events. Pure functions,
-//! so they also build natively (the `worker_request` target in `fuzz/`).
+//! so `fuzz/` (target `worker_request`) builds them natively on their own.
 
 use appsflyer_s2s::model::{describe_json_error, parse_json};
 use appsflyer_s2s::{ErrorCode, FieldError};

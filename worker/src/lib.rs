@@ -9,11 +9,11 @@
 //! The Worker only translates HTTP, queues and storage to and from the core;
 //! every rule about events lives in the core.
 
-pub mod auth;
+mod auth;
 mod config;
 mod event;
 mod idempotency;
-pub mod incoming;
+mod incoming;
 mod log;
 mod retry;
 mod routes;
