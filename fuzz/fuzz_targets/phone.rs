@@ -7,7 +7,9 @@
 use appsflyer_s2s::phone;
 use libfuzzer_sys::fuzz_target;
 
-const REGIONS: [&str; 12] = ["US", "GB", "DE", "AR", "BR", "MX", "BY", "IN", "JP", "RU", "IT", "CN"];
+const REGIONS: [&str; 12] = [
+    "US", "GB", "DE", "AR", "BR", "MX", "BY", "IN", "JP", "RU", "IT", "CN",
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else {
