@@ -8,51 +8,14 @@
 // for N `POST /validate` requests (the same event validated and hashed, not
 // sent) isolates the event work. Run with `make bench-worker`.
 
-import { readFileSync, readdirSync } from "node:fs";
 import { TOKENS, start } from "./harness.mjs";
+import { TYPICAL_EVENT, cpuMs, workerdPids } from "./measure.mjs";
 
 const N = Number(process.env.BENCH_EVENTS ?? 2000);
 const WARMUP = 200;
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-const EVENT = JSON.stringify({
-  appsflyer_id: "1415211453000-6513894",
-  eventName: "af_purchase",
-  eventValue: { af_revenue: "19.99", af_content_id: "sku-1" },
-  eventCurrency: "usd",
-  eventTime: "2024-05-15T14:17:01.123+02:00",
-  email: " John_Smith@Gmail.com ",
-  phone_number: "(650) 555-1212",
-  first_name: "Valéry",
-  last_name: "Smith",
-});
+const EVENT = TYPICAL_EVENT;
 
-/** The workerd processes started by this Node process (Miniflare's runtime). */
-function workerdPids() {
-  const pids = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid && comm.startsWith("workerd")) pids.push(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return pids;
-}
-
-/** utime + stime of the processes, in ms. */
-function cpuMs(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks * 1000) / TICKS_PER_SECOND;
-}
 
 const { mf, fake } = await start({ bindings: { FILL_IP: "false" } });
 try {

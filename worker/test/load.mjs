@@ -16,12 +16,12 @@
 // LOAD_SCRIPT (another build of the Worker's index.js, to compare two builds).
 // Figures are printed, not asserted (the target is a ratio ≥ 0.8).
 
-import { readFileSync, readdirSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { KEYS, TOKENS, start } from "./harness.mjs";
+import { TYPICAL_EVENT, cpuMs, workerdPids } from "./measure.mjs";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
 const WARMUP = Number(process.env.LOAD_WARMUP_SECONDS ?? 3);
@@ -29,47 +29,9 @@ const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 2);
 const ROUTE = process.env.LOAD_PATH ?? "/inappevent";
 const APP = "com.example.app";
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-// The event of worker/test/bench.mjs: raw email, phone and names to hash.
-const EVENT = JSON.stringify({
-  appsflyer_id: "1415211453000-6513894",
-  eventName: "af_purchase",
-  eventValue: { af_revenue: "19.99", af_content_id: "sku-1" },
-  eventCurrency: "usd",
-  eventTime: "2024-05-15T14:17:01.123+02:00",
-  email: " John_Smith@Gmail.com ",
-  phone_number: "(650) 555-1212",
-  first_name: "Valéry",
-  last_name: "Smith",
-});
+const EVENT = TYPICAL_EVENT;
 
-/** The workerd processes started by this Node process. */
-function workerdPids() {
-  const pids = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid && comm.startsWith("workerd")) pids.push(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return pids;
-}
-
-/** utime + stime of the processes, in ms. */
-function cpuMs(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks * 1000) / TICKS_PER_SECOND;
-}
 
 const { mf, fake, output } = await start({
   bindings: { FILL_IP: "false" },
