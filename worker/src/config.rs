@@ -1,7 +1,12 @@
-//! The Worker's configuration, read from its environment on every request so
-//! `wrangler dev --var NAME:VALUE`, `.dev.vars`, `[vars]` and secrets all apply.
+//! The Worker's configuration, from its environment, so `wrangler dev --var
+//! NAME:VALUE`, `.dev.vars`, `[vars]` and secrets all apply. An isolate serves
+//! one version of the Worker, whose environment never changes, so it is read
+//! once per isolate ([`Config::get`]); a changed secret or variable deploys a
+//! new version, served by new isolates.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use appsflyer_s2s::{BuildOptions, RetryPolicy, DEFAULT_ENDPOINT};
 use worker::Env;
@@ -51,7 +56,22 @@ pub struct Config {
     pub retry_rate_per_minute: u64,
 }
 
+thread_local! {
+    static CONFIG: OnceCell<Rc<Config>> = const { OnceCell::new() };
+}
+
 impl Config {
+    /// The configuration of this isolate, read on its first request. A
+    /// malformed configuration is not kept: every request reports it.
+    pub fn get(env: &Env) -> Result<Rc<Config>, ConfigError> {
+        if let Some(cfg) = CONFIG.with(|c| c.get().cloned()) {
+            return Ok(cfg);
+        }
+        let cfg = Rc::new(Config::from_env(env)?);
+        CONFIG.with(|c| c.get_or_init(|| Rc::clone(&cfg)).clone());
+        Ok(cfg)
+    }
+
     /// Reads the configuration. Unset values take their defaults; malformed ones are errors.
     pub fn from_env(env: &Env) -> Result<Config, ConfigError> {
         let keys = match text(env, "AF_S2S_KEYS") {

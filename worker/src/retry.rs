@@ -118,7 +118,7 @@ async fn send(env: &Env, binding: &str, message: &RetryMessage, delay: u32) -> w
 
 /// The queue handler: retries from `RETRY_QUEUE`, replays from the dead-letter queue.
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: Env) -> worker::Result<()> {
-    let cfg = match Config::from_env(&env) {
+    let cfg = match Config::get(&env) {
         Ok(cfg) => cfg,
         Err(e) => {
             // Nothing can be sent until the operator fixes the settings: keep the messages.

@@ -14,7 +14,7 @@ use crate::incoming::{parse_path, percent_decode, split_batch, Route};
 
 /// Dispatches one request.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
-    let cfg = match Config::from_env(&env) {
+    let cfg = match Config::get(&env) {
         Ok(cfg) => cfg,
         Err(e) => {
             worker::console_error!("{{\"log\":\"config\",\"error\":\"{}\"}}", e.0);
