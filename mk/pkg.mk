@@ -61,3 +61,20 @@ test-pkg: pkg-lint pkg-wasm-test pkg-npm-test pkg-browser-test
 
 bench-pkg: pkg
 	node pkg/test/bench.mjs
+
+# How events should cross into wasm: JSON text (what the package does) against
+# serde-wasm-bindgen, on a probe build that the package never ships.
+PKG_PROBE_TARGET := target/crossing-probe
+PKG_PROBE_OUT := $(PKG_PROBE_TARGET)/pkg
+
+.PHONY: bench-crossing
+BENCH_TARGETS += bench-crossing
+
+bench-crossing: pkg-setup
+	cd $(PKG_CRATE) && CARGO_TARGET_DIR=$(CURDIR)/$(PKG_PROBE_TARGET) cargo build --quiet \
+		--target wasm32-unknown-unknown --profile pkg --features crossing-probe
+	rm -rf $(PKG_PROBE_OUT)
+	wasm-bindgen --target nodejs --out-dir $(PKG_PROBE_OUT) \
+		$(PKG_PROBE_TARGET)/wasm32-unknown-unknown/pkg/appsflyer_s2s_wasm.wasm
+	$(PKG_WASM_OPT) $(PKG_PROBE_OUT)/appsflyer_s2s_wasm_bg.wasm -o $(PKG_PROBE_OUT)/appsflyer_s2s_wasm_bg.wasm
+	node pkg/test/crossing-bench.mjs $(PKG_PROBE_OUT)/appsflyer_s2s_wasm.js
