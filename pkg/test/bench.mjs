@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { typical } from './events.mjs';
 
 const require = createRequire(import.meta.url);
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -18,23 +19,6 @@ const { parsePhoneNumberFromString } = require(require.resolve('libphonenumber-j
 
 const seconds = Number(process.argv[2] ?? 4);
 
-/** The same typical event as the core's native bench (benches/build_event.rs), with a Date. */
-function typical(i) {
-  return {
-    appsflyer_id: '1415211453000-6513894',
-    eventName: 'af_purchase',
-    eventValue: { af_revenue: '19.99', af_content_id: `sku-${1000 + (i % 100)}`, af_quantity: 2 },
-    eventCurrency: 'USD',
-    eventTime: new Date(Date.UTC(2024, 4, 15, 12, 17, 1, 123) + i),
-    ip: '192.0.2.10',
-    email: ` John_Smith${i % 100}@Gmail.com `,
-    phone_number: `(650) 555-${String(1000 + (i % 100)).padStart(4, '0')}`,
-    first_name: 'Valéry',
-    last_name: 'Smith',
-    os: '17.4.1',
-    bundleIdentifier: 'com.example.shop',
-  };
-}
 
 const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
 const pad = (n, w = 2) => String(n).padStart(w, '0');

@@ -8,30 +8,16 @@
 //   node pkg/test/crossing-bench.mjs <probe module .js> [seconds, default 4]
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { typical } from './events.mjs';
 
 const require = createRequire(import.meta.url);
 const probe = require(resolve(process.argv[2] ?? 'target/crossing-probe/pkg/appsflyer_s2s_wasm.js'));
 const seconds = Number(process.argv[3] ?? 4);
 
 /** The typical event of the other benchmarks, with eventTime already a string. */
-function typical(i) {
-  return {
-    appsflyer_id: '1415211453000-6513894',
-    eventName: 'af_purchase',
-    eventValue: { af_revenue: '19.99', af_content_id: `sku-${1000 + (i % 100)}`, af_quantity: 2 },
-    eventCurrency: 'USD',
-    eventTime: new Date(Date.UTC(2024, 4, 15, 12, 17, 1, 123) + i).toISOString(),
-    ip: '192.0.2.10',
-    email: ` John_Smith${i % 100}@Gmail.com `,
-    phone_number: `(650) 555-${String(1000 + (i % 100)).padStart(4, '0')}`,
-    first_name: 'Valéry',
-    last_name: 'Smith',
-    os: '17.4.1',
-    bundleIdentifier: 'com.example.shop',
-  };
-}
+const typicalText = (i) => ({ ...typical(i), eventTime: typical(i).eventTime.toISOString() });
 
-const events = Array.from({ length: 1000 }, (_, i) => typical(i));
+const events = Array.from({ length: 1000 }, (_, i) => typicalText(i));
 const ways = {
   'JSON text (JSON.stringify + serde_json)': (e) => probe.buildEvent(JSON.stringify(e), 'US'),
   'object (serde-wasm-bindgen)': (e) => probe.buildEventFromObject(e, 'US'),

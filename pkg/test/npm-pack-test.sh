@@ -16,7 +16,7 @@ mkdir "$work/app"
 cd "$work/app"
 echo '{"name":"s2s-pack-test","private":true}' > package.json
 npm install --silent --no-audit --no-fund --offline "$work/$tarball"
-cp "$root"/pkg/test/{suite.cjs,cjs.test.cjs,esm.test.mjs,usage.mts,usage.cts,tsconfig.json} .
+cp "$root"/pkg/test/{suite.cjs,random.cjs,cjs.test.cjs,esm.test.mjs,usage.mts,usage.cts,tsconfig.json} .
 
 export S2S_REPO="$root"
 node --test --test-reporter=spec cjs.test.cjs esm.test.mjs

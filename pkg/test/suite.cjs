@@ -20,17 +20,7 @@ const SEED = Number(process.env.S2S_SEED || Date.now() % 1e9);
 
 const sha256 = (s) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
-/** mulberry32: a small seeded PRNG so a failing sample can be replayed. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = require('./random.cjs');
 
 const VECTORS = JSON.parse(fs.readFileSync(path.join(REPO, 'tests/data/contract_vectors.json'), 'utf8'));
 const CORPUS = fs

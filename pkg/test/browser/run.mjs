@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import random from '../random.cjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const pkg = join(root, 'pkg');
@@ -14,16 +15,6 @@ const require = createRequire(join(root, 'package.json'));
 const { chromium } = require('playwright-core');
 
 const SEED = Number(process.env.S2S_SEED || Date.now() % 1e9);
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const corpus = readFileSync(join(root, 'tests/data/phone_corpus.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const next = random(SEED);
