@@ -1,5 +1,5 @@
 //! What a caller sends the Worker, read as the Worker reads it before any I/O:
-//! the path (route and percent-encoded app id), the `Authorization` header,
+//! the URL's path, the path (route and percent-encoded app id), the `Authorization` header,
 //! and the body (one event, or a `/batch` array / NDJSON), each event then
 //! validated by the core. Never panics; a decoded app id re-encodes to an
 //! equivalent path segment; a batch never yields an empty list.
@@ -18,7 +18,7 @@ mod auth;
 mod incoming;
 
 use auth::authorized;
-use incoming::{parse_path, percent_decode, split_batch, Route};
+use incoming::{parse_path, path_of_url, percent_decode, split_batch, Route};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -32,6 +32,9 @@ fuzz_target!(|data: &[u8]| {
     );
     let tokens = ["tok-caller-one-7f3a9c".to_string()];
     let _ = authorized(Some(auth), &tokens);
+    // The first line, read as a whole URL, gives a path that is part of it.
+    let url_path = path_of_url(path);
+    assert!(url_path == "/" || (url_path.starts_with('/') && path.contains(url_path)));
     let Some((route, raw_app_id)) = parse_path(path) else {
         return;
     };

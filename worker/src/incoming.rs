@@ -28,6 +28,21 @@ impl Route {
     }
 }
 
+/// The path of a URL as the platform serializes it (`Request.url`): from the
+/// first `/` after the host to the query or fragment, still percent-encoded.
+/// A serialized http(s) URL always has a path, and `?` and `#` inside it are
+/// percent-encoded, so no parsing beyond this is needed.
+pub fn path_of_url(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[after_scheme..];
+    let Some(start) = rest.find('/') else {
+        return "/";
+    };
+    let path = &rest[start..];
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    &path[..end]
+}
+
 /// `/{inappevent|validate|batch}/{app_id}` → the route and the raw app id.
 pub fn parse_path(path: &str) -> Option<(Route, &str)> {
     let rest = path.strip_prefix('/')?;

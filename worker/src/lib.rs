@@ -12,6 +12,7 @@
 mod auth;
 mod config;
 mod event;
+mod http;
 mod idempotency;
 mod incoming;
 mod log;
@@ -21,12 +22,14 @@ mod upstream;
 
 pub use idempotency::IdempotencyStore;
 
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+use worker::{event, web_sys, Context, Env, MessageBatch, Result};
 
-/// HTTP entry point.
+/// HTTP entry point: the platform's own request and response (see [`http`]).
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    routes::handle(req, env).await
+async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
+    Ok(routes::handle(http::Incoming::new(req), env)
+        .await
+        .into_response()?)
 }
 
 /// Queue entry point: retries from `RETRY_QUEUE`, replays from the dead-letter queue.

@@ -5,15 +5,16 @@ use appsflyer_s2s::request::validate_app_id;
 use appsflyer_s2s::{EventInput, FieldError};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-use worker::{Env, Headers, Request, Response, Result};
+use worker::Env;
 
 use crate::auth;
 use crate::config::{self, Config};
 use crate::event::{self, EventContext, Handled};
+use crate::http::{Incoming, Reply};
 use crate::incoming::{parse_path, percent_decode, split_batch, Route};
 
 /// Dispatches one request.
-pub async fn handle(req: Request, env: Env) -> Result<Response> {
+pub async fn handle(req: Incoming, env: Env) -> Reply {
     let cfg = match Config::get(&env) {
         Ok(cfg) => cfg,
         Err(e) => {
@@ -21,17 +22,16 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             return json_response(500, &json!({ "error": "misconfigured", "message": e.0 }));
         }
     };
-    let origin = req.headers().get("origin")?;
-    let cors = origin.as_deref().and_then(|o| cfg.cors_origin(o));
-    let response = route(req, &env, &cfg, cors.is_some()).await?;
+    let cors = req.header("origin").and_then(|o| cfg.cors_origin(&o));
+    let response = route(req, &env, &cfg, cors.is_some()).await;
     with_cors(response, cors)
 }
 
-async fn route(req: Request, env: &Env, cfg: &Config, cors_allowed: bool) -> Result<Response> {
+async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Reply {
     let path = req.path();
-    // Matched on the exact name: `Request::method` takes any method it does
-    // not know (e.g. PROPFIND) for GET.
-    let method = req.inner().method();
+    // Matched on the exact name, so a method the Worker does not know (e.g.
+    // PROPFIND) is refused rather than taken for another.
+    let method = req.method();
     if path == "/health" {
         return match method.as_str() {
             "GET" | "HEAD" => json_response(200, &json!({ "status": "ok" })),
@@ -47,11 +47,9 @@ async fn route(req: Request, env: &Env, cfg: &Config, cors_allowed: bool) -> Res
         "OPTIONS" => return preflight(cors_allowed, "POST, OPTIONS"),
         _ => return method_not_allowed("POST, OPTIONS"),
     }
-    let authorization = req.headers().get("authorization")?;
-    if !auth::authorized(authorization.as_deref(), cfg.tokens()) {
-        let mut response = json_response(401, &json!({ "error": "unauthorized" }))?;
-        response.headers_mut().set("www-authenticate", "Bearer")?;
-        return Ok(response);
+    if !auth::authorized(req.header("authorization").as_deref(), cfg.tokens()) {
+        return json_response(401, &json!({ "error": "unauthorized" }))
+            .header("www-authenticate", "Bearer");
     }
     let app_id = percent_decode(raw_app_id);
     let (app_id, app_id_error) = match app_id {
@@ -81,14 +79,23 @@ async fn route(req: Request, env: &Env, cfg: &Config, cors_allowed: bool) -> Res
     } else {
         config::MAX_EVENT_REQUEST_BYTES
     };
-    let mut req = req;
-    let Some(bytes) = read_bounded(&mut req, limit).await? else {
-        return json_response(
-            413,
-            &json!({ "error": "payload_too_large", "max_bytes": limit }),
-        );
+    let bytes = match req.body(limit).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return json_response(
+                413,
+                &json!({ "error": "payload_too_large", "max_bytes": limit }),
+            )
+        }
+        Err(_) => {
+            return invalid(vec![FieldError::new(
+                "",
+                appsflyer_s2s::ErrorCode::InvalidJson,
+                "the body could not be read to its end",
+            )])
+        }
     };
-    let idempotency_header = req.headers().get("idempotency-key")?;
+    let idempotency_header = req.header("idempotency-key");
     let cx = EventContext {
         env,
         cfg,
@@ -96,7 +103,11 @@ async fn route(req: Request, env: &Env, cfg: &Config, cors_allowed: bool) -> Res
         app_id: &app_id,
         s2s_key,
         app_id_error,
-        client_ip: req.headers().get("cf-connecting-ip")?,
+        client_ip: if cfg.fill_ip {
+            req.header("cf-connecting-ip")
+        } else {
+            None
+        },
         forward: route != Route::Validate,
     };
     let text = match String::from_utf8(bytes) {
@@ -117,7 +128,7 @@ async fn route(req: Request, env: &Env, cfg: &Config, cors_allowed: bool) -> Res
 }
 
 /// The answer of `/inappevent` and `/validate`.
-fn single_answer(handled: Handled) -> Result<Response> {
+fn single_answer(handled: Handled) -> Reply {
     match handled {
         Handled::Invalid(errors) => invalid(errors),
         Handled::Valid { body, warnings } => json_response(
@@ -125,21 +136,18 @@ fn single_answer(handled: Handled) -> Result<Response> {
             &json!({ "ok": true, "bytes": body.len(), "body": body, "warnings": warnings }),
         ),
         Handled::Answered { answer, replayed } => {
-            let mut response = json_response(answer.status, &answer.body)?;
+            let response = json_response(answer.status, &answer.body);
             if replayed {
-                response.headers_mut().set("idempotent-replayed", "true")?;
+                response.header("idempotent-replayed", "true")
+            } else {
+                response
             }
-            Ok(response)
         }
         Handled::InProgress => {
-            let mut response = json_response(409, &json!({ "error": "in_progress" }))?;
-            response.headers_mut().set("retry-after", "1")?;
-            Ok(response)
+            json_response(409, &json!({ "error": "in_progress" })).header("retry-after", "1")
         }
         Handled::Unavailable => {
-            let mut response = json_response(503, &json!({ "error": "unavailable" }))?;
-            response.headers_mut().set("retry-after", "5")?;
-            Ok(response)
+            json_response(503, &json!({ "error": "unavailable" })).header("retry-after", "5")
         }
         Handled::Misconfigured(message) => {
             worker::console_error!("{{\"log\":\"config\",\"error\":\"{message}\"}}");
@@ -153,7 +161,7 @@ fn single_answer(handled: Handled) -> Result<Response> {
 
 /// `/batch`: a JSON array of up to 100 events, or NDJSON (one per line).
 /// A body that is neither (no line of it is a JSON object) is refused whole.
-async fn batch(cx: &EventContext<'_>, text: &str, header_key: Option<String>) -> Result<Response> {
+async fn batch(cx: &EventContext<'_>, text: &str, header_key: Option<String>) -> Reply {
     let items = match split_batch(text) {
         Ok(items) => items,
         Err(error) => return invalid(vec![error]),
@@ -212,79 +220,43 @@ fn batch_result(index: usize, handled: Handled) -> Value {
     }
 }
 
-fn invalid(errors: Vec<FieldError>) -> Result<Response> {
+fn invalid(errors: Vec<FieldError>) -> Reply {
     json_response(400, &json!({ "error": "invalid_event", "errors": errors }))
 }
 
-fn method_not_allowed(allow: &str) -> Result<Response> {
-    let mut response = json_response(405, &json!({ "error": "method_not_allowed" }))?;
-    response.headers_mut().set("allow", allow)?;
-    Ok(response)
+fn method_not_allowed(allow: &'static str) -> Reply {
+    json_response(405, &json!({ "error": "method_not_allowed" })).header("allow", allow)
 }
 
 /// A CORS preflight: 204 with the allowed methods and headers for an allowed
 /// origin, 403 otherwise.
-fn preflight(allowed: bool, methods: &str) -> Result<Response> {
+fn preflight(allowed: bool, methods: &'static str) -> Reply {
     if !allowed {
         return json_response(403, &json!({ "error": "origin_not_allowed" }));
     }
-    let headers = Headers::new();
-    headers.set("access-control-allow-methods", methods)?;
-    headers.set(
-        "access-control-allow-headers",
-        "authorization, content-type, idempotency-key",
-    )?;
-    headers.set("access-control-max-age", "86400")?;
-    Ok(Response::empty()?.with_status(204).with_headers(headers))
+    Reply::empty(204)
+        .header("access-control-allow-methods", methods)
+        .header(
+            "access-control-allow-headers",
+            "authorization, content-type, idempotency-key",
+        )
+        .header("access-control-max-age", "86400")
 }
 
 /// Adds `Access-Control-Allow-Origin` for an allowed origin; every answer
 /// varies by `Origin`.
-fn with_cors(mut response: Response, origin: Option<String>) -> Result<Response> {
-    let headers = response.headers_mut();
-    headers.append("vary", "Origin")?;
+fn with_cors(mut response: Reply, origin: Option<String>) -> Reply {
+    response.add_header("vary", "Origin");
     if let Some(origin) = origin {
-        headers.set("access-control-allow-origin", &origin)?;
-        headers.set(
+        response.add_header("access-control-allow-origin", origin);
+        response.add_header(
             "access-control-expose-headers",
             "idempotent-replayed, retry-after",
-        )?;
+        );
     }
-    Ok(response)
+    response
 }
 
-fn json_response(status: u16, body: &Value) -> Result<Response> {
-    Ok(Response::from_json(body)?.with_status(status))
-}
-
-/// The body, or `None` if it is over `limit` bytes. A `Content-Length` over
-/// the limit is refused without reading; one within it is read at once (the
-/// platform holds a body to its declared length); without one, reading the
-/// stream stops at the limit.
-async fn read_bounded(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>> {
-    if let Some(length) = req.headers().get("content-length")? {
-        if length
-            .trim()
-            .parse::<u64>()
-            .map_or(true, |n| n > limit as u64)
-        {
-            return Ok(None);
-        }
-        // One call instead of a stream reader's read per chunk: most of the
-        // cost of a small body.
-        let body = req.bytes().await?;
-        return Ok((body.len() <= limit).then_some(body));
-    }
-    let mut body = Vec::new();
-    let Ok(mut stream) = req.stream() else {
-        return Ok(Some(body)); // no body
-    };
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > limit {
-            return Ok(None);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Some(body))
+fn json_response(status: u16, body: &Value) -> Reply {
+    Reply::json(status, body)
 }
