@@ -137,6 +137,11 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
       notify();
     });
   });
+  // Connections opened by callers: a Worker that reuses its connections
+  // opens a few; one that opens a connection per event pays for it in CPU
+  // on both sides (worker/test/load.mjs prints it).
+  const stats = { connections: 0 };
+  server.on("connection", () => stats.connections++);
   await new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, resolve);
@@ -149,6 +154,10 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
     port: address.port,
     requests,
     deadLetters,
+    /** TCP connections accepted so far. */
+    get connections() {
+      return stats.connections;
+    },
     /** Plans the next answers for an app id. */
     plan(appId, steps) {
       plans.set(appId, [...steps]);

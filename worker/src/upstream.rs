@@ -1,12 +1,13 @@
 //! Sending one prepared request to AppsFlyer through the platform `fetch`,
 //! with a timeout, and reading the answer with the core's `classify`.
 //!
-//! It calls `fetch(url, init)` and `Response.text()` directly rather than
-//! through `worker::Request`/`worker::Response` (which read `cf` on every
-//! request and answer, and read bodies chunk by chunk through a stream
-//! reader), and times out with `AbortSignal.timeout` rather than a `Delay`
-//! raced against the fetch: each of those cost CPU per event over a
-//! plain-JS pass-through (worker/test/load.mjs).
+//! It calls `fetch(url, init)` directly rather than through
+//! `worker::Request`/`worker::Response` (which read `cf` on every request and
+//! answer, and read bodies chunk by chunk through a stream reader), reads the
+//! body only when it matters (not after a 2xx), and times out with
+//! `AbortSignal.timeout` rather than a `Delay` raced against the fetch: each
+//! of those cost CPU per event over a plain-JS pass-through
+//! (worker/test/load.mjs, worker/test/cpu.mjs).
 
 use appsflyer_s2s::outcome::{classify_with_retry_after, transport_failure};
 use appsflyer_s2s::{Outcome, S2sRequest};
@@ -40,6 +41,13 @@ pub async fn send(request: &S2sRequest, timeout_ms: u64) -> Sent {
         let response: web_sys::Response =
             JsFuture::from(fetch(request, &signal)?).await?.dyn_into()?;
         let status = response.status();
+        if (200..300).contains(&status) {
+            // Delivered: AppsFlyer's body ("ok") changes nothing, so it is
+            // read to its end (which lets the platform reuse the connection;
+            // cancelling it closes the connection instead) but not decoded.
+            let _ = JsFuture::from(response.array_buffer()?).await;
+            return Ok((status, None, Some(String::new())));
+        }
         let retry_after = response.headers().get("retry-after").ok().flatten();
         let body = match response.text() {
             Ok(promise) => JsFuture::from(promise)
