@@ -43,8 +43,13 @@ worker-setup:
 
 worker: worker-setup $(WORKER_OUT)
 
+# worker-build always keeps the wasm name section (it passes `--debuginfo` to
+# wasm-opt), which is 36 KB of the gzipped module: strip it, and the producers
+# section, afterwards. Panics and stack traces then show no Rust function names.
 $(WORKER_OUT): $(WORKER_SOURCES)
 	cd worker && $(WORKER_BUILD_ENV) worker-build --release
+	$(CURDIR)/node_modules/.bin/wasm-opt --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-exception-handling \
+	  --strip-debug --strip-producers worker/build/index_bg.wasm -o worker/build/index_bg.wasm
 	@touch $@
 
 dev-worker: worker
