@@ -351,7 +351,8 @@ impl ParsedInput {
 pub const REFUSED_KEYS: &[&str] = &["__proto__", "constructor", "prototype"];
 
 /// Parses JSON the way events are read: as [`serde_json::from_str`] into a
-/// [`Value`] (nesting is limited to 128 levels), except that an object
+/// [`Value`] (nesting is limited to 128 levels; numbers are kept as the text
+/// they were written in, of any size), except that an object
 /// holding the same key twice, or one of [`REFUSED_KEYS`], is an error.
 /// Parsers disagree on which of two equal keys wins (serde_json and
 /// `JSON.parse` take the last, others the first), so such a body has no one
@@ -373,6 +374,10 @@ pub fn describe_json_error(e: &serde_json::Error) -> String {
     };
     format!("{reason} (line {}, column {})", e.line(), e.column())
 }
+
+/// How serde_json's `arbitrary_precision` passes a number to a visitor: a
+/// map with this one key and the number's text as its value.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// A [`Value`] read by [`parse_json`].
 struct StrictValue(Value);
@@ -432,6 +437,15 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         use serde::de::Error;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
+            if key == NUMBER_TOKEN && out.is_empty() {
+                // serde_json (`arbitrary_precision`) hands a number over as a
+                // one-entry map holding its text; keep that text as the number.
+                let text: String = map.next_value()?;
+                return text
+                    .parse::<serde_json::Number>()
+                    .map(Value::Number)
+                    .map_err(A::Error::custom);
+            }
             if REFUSED_KEYS.contains(&key.as_str()) {
                 return Err(A::Error::custom(format!(
                     "holds the key \"{key}\", which is not accepted"
@@ -450,6 +464,12 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         }
         Ok(Value::Object(out))
     }
+}
+
+/// A number written as a whole number that fits in an `i64`: `3`, `-12`;
+/// not `3.0`, `3e0` or `-0` (numbers are kept as written, see [`parse_json`]).
+fn whole_number(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().filter(|_| n.as_str() != "-0")
 }
 
 /// The JSON type of a value, for messages (never the value itself: it may be PII).
@@ -513,7 +533,7 @@ impl Reader {
     fn integer(&mut self, key: &str, v: Value, code: ErrorCode) -> Option<i64> {
         match v {
             Value::Null => None,
-            Value::Number(n) => match n.as_i64() {
+            Value::Number(n) => match whole_number(&n) {
                 Some(i) => Some(i),
                 None => self.fail(
                     key,
@@ -539,7 +559,7 @@ impl Reader {
         match v {
             Value::Null => None,
             Value::String(s) => Some(EventTime::Text(s)),
-            Value::Number(n) => match n.as_i64() {
+            Value::Number(n) => match whole_number(&n) {
                 Some(ms) => Some(EventTime::EpochMillis(ms)),
                 None => self.fail(
                     key,
@@ -709,7 +729,7 @@ impl<'r> ObjectReader<'r> {
 
     fn integer(&mut self, member: &str) -> Option<i64> {
         match self.take(member, true)? {
-            Value::Number(n) if n.is_i64() => n.as_i64(),
+            Value::Number(n) if whole_number(&n).is_some() => whole_number(&n),
             other => {
                 self.error(
                     member,

@@ -60,25 +60,29 @@ pub fn is_currency(code: &str) -> bool {
     code.len() == 3 && ISO_4217.binary_search(&code).is_ok()
 }
 
-/// `af_revenue` inside `eventValue`: a number, or a string holding a plain
-/// decimal number: optional leading `-`, digits, optional `.` and digits.
-/// `"$9.99"`, `"9,99"`, `"1,000.00"` and `"1e3"` are refused: AppsFlyer wants
-/// "values without extra symbols or formatting".
+/// `af_revenue` inside `eventValue`: a plain decimal number, as a JSON
+/// number or in a string: optional leading `-`, digits, optional `.` and
+/// digits. `"$9.99"`, `"9,99"`, `"1,000.00"`, `"1e3"` and `1e3` are refused:
+/// AppsFlyer wants "values without extra symbols or formatting".
 pub fn is_revenue(value: &Value) -> bool {
     match value {
-        Value::Number(n) => n.as_f64().is_some_and(f64::is_finite),
-        Value::String(s) => {
-            let digits = s.strip_prefix('-').unwrap_or(s);
-            let (int, frac) = match digits.split_once('.') {
-                Some((i, f)) => (i, Some(f)),
-                None => (digits, None),
-            };
-            !int.is_empty()
-                && int.bytes().all(|b| b.is_ascii_digit())
-                && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-        }
+        // A number is kept as written: the same rule applies to its text.
+        Value::Number(n) => is_plain_decimal(n.as_str()),
+        Value::String(s) => is_plain_decimal(s),
         _ => false,
     }
+}
+
+/// `-?digits(.digits)?`: no sign `+`, no exponent, no separators.
+fn is_plain_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Whether a string is `""` or parses as a JSON object (`eventValue`, `custom_data`).

@@ -248,6 +248,11 @@ fn each_rule_names_its_field_and_code() {
             "invalid_revenue",
         ),
         (
+            json!({"eventValue": "{\"af_revenue\":1e3}"}),
+            "eventValue.af_revenue",
+            "invalid_revenue",
+        ),
+        (
             json!({"fb_login_id": "abc"}),
             "fb_login_id",
             "invalid_fb_login_id",
@@ -558,8 +563,8 @@ fn event_names_that_are_not_what_they_look_like() {
 }
 
 /// Numbers in `eventValue` objects and in passed-through fields keep their exact
-/// value: serde_json parses floats correctly rounded (`float_roundtrip`), so a
-/// built body, built again, is unchanged. Found by `fuzz/` (target `event_json`).
+/// value (once found broken by `fuzz/`, target `event_json`): a built body,
+/// built again, is unchanged.
 #[test]
 fn numbers_keep_their_exact_value() {
     for number in [
@@ -580,5 +585,40 @@ fn numbers_keep_their_exact_value() {
         assert_eq!(sent["extra"].as_f64(), Some(want), "{number}");
         let value: Value = serde_json::from_str(sent["eventValue"].as_str().unwrap()).unwrap();
         assert_eq!(value["v"].as_f64(), Some(want), "{number}");
+    }
+}
+
+/// A number is sent as it was written: no float parsing and printing between
+/// the caller and AppsFlyer, so no digit, trailing zero or sign of zero changes.
+#[test]
+fn numbers_are_sent_as_written() {
+    // Only an exponent's spelling is made uniform (`e`, with its sign).
+    for (written, number) in [
+        ("1e2", "1e+2"),
+        ("1E-2", "1e-2"),
+        ("-0", "-0"),
+        ("1.50", "1.50"),
+        (
+            "12345678901234567890123456789",
+            "12345678901234567890123456789",
+        ),
+        (
+            "0.1000000000000000055511151231257827",
+            "0.1000000000000000055511151231257827",
+        ),
+    ] {
+        let body = format!(
+            r#"{{"appsflyer_id":"{AF_ID}","eventName":"x","eventValue":{{"v":{written}}},"custom_data":{{"n":[{written}]}},"extra":{written}}}"#
+        );
+        let sent = build_event_json(&body, &us()).unwrap().body;
+        assert!(
+            sent.contains(&format!(r#""eventValue":"{{\"v\":{number}}}""#)),
+            "{sent}"
+        );
+        assert!(
+            sent.contains(&format!(r#""custom_data":"{{\"n\":[{number}]}}""#)),
+            "{sent}"
+        );
+        assert!(sent.contains(&format!(r#""extra":{number}"#)), "{sent}");
     }
 }

@@ -146,11 +146,13 @@ const inapp = (body, extra = {}) => ({ path: `/inappevent/${APP}`, body, ...extr
   add("huge string: 60 KB customer_user_id", inapp(JSON.stringify(event({ customer_user_id: "u".repeat(60 * KB) }))), invalid("", "body_too_large"));
   add("huge string: 60 KB phone_number", inapp(JSON.stringify(event({ phone_number: "5".repeat(60 * KB) }))), invalid("phone_number", "invalid_phone"));
   add("huge string: appsflyer_id with 10,000 digits after the dash", inapp(JSON.stringify(event({ appsflyer_id: `1415211453000-${"7".repeat(10_000)}` }))), invalid("", "body_too_large"));
-  add("huge number: att 1e309", inapp(withRaw('"att":1e309')), invalidJson);
-  add("huge number: eventTime 1e309", inapp(withRaw('"eventTime":1e309')), invalidJson);
-  add("huge number: af_revenue 1e309", inapp(VALID.replace('"19.99"', "1e309")), invalidJson);
-  add("huge number: att with 10,000 digits", inapp(withRaw(`"att":${"9".repeat(10_000)}`)), invalidJson);
-  add("huge number: af_revenue with 10,000 digits", inapp(VALID.replace('"19.99"', "9".repeat(10_000))), invalidJson);
+  // Numbers are kept as written, of any size: a huge one is refused by the
+  // field that cannot take it, by name.
+  add("huge number: att 1e309", inapp(withRaw('"att":1e309')), invalid("att", "invalid_att"));
+  add("huge number: eventTime 1e309", inapp(withRaw('"eventTime":1e309')), invalid("eventTime", "invalid_event_time"));
+  add("huge number: af_revenue 1e309", inapp(VALID.replace('"19.99"', "1e309")), invalid("eventValue.af_revenue", "invalid_revenue"));
+  add("huge number: att with 10,000 digits", inapp(withRaw(`"att":${"9".repeat(10_000)}`)), invalid("att", "invalid_att"));
+  add("huge number: af_revenue with 10,000 digits", inapp(VALID.replace('"19.99"', "9".repeat(10_000))), invalid("", "body_too_large"));
   add("number: att -0", inapp(withRaw('"att":-0')), invalid("att", "invalid_att"));
   add("number: att 2^53+1", inapp(withRaw('"att":9007199254740993')), invalid("att", "invalid_att"));
   add("number: att 2^64", inapp(withRaw('"att":18446744073709551616')), invalid("att", "invalid_att"));
