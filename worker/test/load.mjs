@@ -7,7 +7,12 @@
 // the Worker's own work (auth, validation, normalization, hashing, logging)
 // costs. Load from autocannon (programmatic API), bounded in time: per round,
 // each Worker gets a warm-up and then a measured run; rounds alternate the
-// two so drift on a shared machine hits both alike.
+// two so drift on a shared machine hits both alike. Also printed per Worker,
+// over its measured runs: workerd's CPU per request (from /proc, as
+// bench.mjs; here at full load, not a fixed rate), this Node process's CPU per
+// request (autocannon and the fake AppsFlyer, on the same cores as workerd),
+// and the TCP connections the fake AppsFlyer accepted (a Worker that pools its
+// connections opens a few; one per event costs CPU on both sides).
 //
 //   node worker/test/load.mjs     (`make bench-worker` runs it)
 //
@@ -16,6 +21,7 @@
 // LOAD_SCRIPT (another build of the Worker's index.js, to compare two builds).
 // Figures are printed, not asserted (the target is a ratio ≥ 0.8).
 
+import { availableParallelism } from "node:os";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -75,14 +81,25 @@ try {
     const figures = {};
     for (const target of targets) {
       await run(target, WARMUP);
+      const conns0 = fake.connections;
+      const node0 = process.cpuUsage();
       const cpu0 = cpuMs(target.pids);
       const r = await run(target, SECONDS);
       const cpu = cpuMs(target.pids) - cpu0;
+      const node = process.cpuUsage(node0);
+      const conns = fake.connections - conns0;
       const ok = r["2xx"];
       if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) {
         throw new Error(`${target.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors, ${r.timeouts} timeouts`);
       }
-      const f = { rps: ok / r.duration, p50: r.latency.p50, p99: r.latency.p99, cpuPerReq: cpu / ok };
+      const f = {
+        rps: ok / r.duration,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        cpuPerReq: cpu / ok,
+        nodeCpuPerReq: (node.user + node.system) / 1000 / ok,
+        connections: conns,
+      };
       figures[target.name] = f;
       totals[target.name].push(f);
     }
@@ -92,7 +109,14 @@ try {
   const avg = Object.fromEntries(
     Object.entries(totals).map(([name, list]) => [
       name,
-      { rps: mean(list, "rps"), p50: mean(list, "p50"), p99: mean(list, "p99"), cpuPerReq: mean(list, "cpuPerReq") },
+      {
+        rps: mean(list, "rps"),
+        p50: mean(list, "p50"),
+        p99: mean(list, "p99"),
+        cpuPerReq: mean(list, "cpuPerReq"),
+        nodeCpuPerReq: mean(list, "nodeCpuPerReq"),
+        connections: mean(list, "connections"),
+      },
     ]),
   );
   console.log(`load: ${line(avg)}`);
@@ -100,6 +124,12 @@ try {
     `load: ${ROUNDS} round(s) of ${SECONDS} s per Worker after ${WARMUP} s warm-ups, ${CONNECTIONS} connections, ` +
       `POST ${ROUTE === "/health" ? "GET /health" : `${ROUTE}/${APP}`} (${EVENT.length} bytes), loopback; ` +
       `workerd CPU per request: worker ${avg.worker.cpuPerReq.toFixed(3)} ms, pass-through ${avg["pass-through"].cpuPerReq.toFixed(3)} ms`,
+  );
+  const side = (f) =>
+    `Node CPU ${f.nodeCpuPerReq.toFixed(3)} ms per request, fake AppsFlyer accepted ${f.connections.toFixed(0)} TCP connection(s)`;
+  console.log(
+    `load: per measured run (mean over rounds): worker ${side(avg.worker)}; pass-through ${side(avg["pass-through"])} ` +
+      `(Node runs autocannon and the fake AppsFlyer on the same ${availableParallelism()} cores as workerd)`,
   );
 } finally {
   await passthrough.dispose();
