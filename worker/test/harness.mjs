@@ -25,7 +25,8 @@ export const ORIGIN = "https://shop.example";
  * Starts the fake AppsFlyer and Miniflare. `bindings` overrides bindings,
  * `retryConsumer` the retry queue's consumer settings, `faults` are the fake's
  * random faults, and `port` (0: any free one) also serves the Worker over HTTP
- * on 127.0.0.1 (its URL is `await mf.ready`); `inspectorPort` opens workerd's
+ * on 127.0.0.1 (its URL is `await mf.ready`); `direct` serves it on a socket
+ * of its own too, without Miniflare's entry worker (`directUrl`); `inspectorPort` opens workerd's
  * V8 inspector there (CPU profiles); `script` is another build of the Worker.
  */
 export async function start({
@@ -35,6 +36,7 @@ export async function start({
   faults = null,
   port,
   inspectorPort,
+  direct = false,
   script = WORKER_SCRIPT,
 } = {}) {
   if (!existsSync(script)) {
@@ -63,6 +65,9 @@ export async function start({
       DEAD_LETTER_QUEUE_NAME: DEAD_LETTER_QUEUE,
       ...bindings,
     },
+    // `direct`: also serve the Worker on its own socket, without Miniflare's
+    // entry worker in front (which production does not have): see `directUrl`.
+    ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
     durableObjects: { IDEMPOTENCY: { className: "IdempotencyStore", useSQLite: true } },
     queueProducers: { RETRY_QUEUE, DEAD_LETTER_QUEUE },
     queueConsumers: {
@@ -104,7 +109,8 @@ export async function start({
     },
   });
   await mf.ready;
-  return { mf, fake, output };
+  const directUrl = direct ? await mf.unsafeGetDirectURL("appsflyer-s2s") : undefined;
+  return { mf, fake, output, directUrl };
 }
 
 /** The captured `{"log":"event",…}` lines, parsed. */
