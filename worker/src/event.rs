@@ -53,6 +53,8 @@ pub enum Handled {
     },
     /// A first request with the same idempotency key is still in flight.
     InProgress,
+    /// The idempotency key was first used for another event.
+    KeyReused,
     /// The event could not be handled safely (idempotency store or queue
     /// unreachable); nothing is stored and the caller should try again.
     Unavailable,
@@ -86,9 +88,11 @@ pub async fn handle(
             errors.push(bad_key());
         }
     }
+    let mut ip_filled = false;
     if cx.cfg.fill_ip && parsed.input.ip.is_none() {
         // Only IPv4: AppsFlyer's `ip` takes no IPv6, so an IPv6 caller leaves it unset.
         parsed.input.ip = cx.client_ip.clone().filter(|ip| validate::is_ipv4(ip));
+        ip_filled = parsed.input.ip.is_some();
     }
     let event_name = parsed.input.event_name.clone();
     let report = parsed.validate(&cx.cfg.build);
@@ -126,7 +130,8 @@ pub async fn handle(
 
     let key = idempotency_key.map(|k| idempotency::Key::new(cx.app_id, &k));
     if let Some(key) = &key {
-        match key.claim(cx.env).await {
+        let fingerprint = idempotency::fingerprint(&built.event, ip_filled);
+        match key.claim(cx.env, &fingerprint).await {
             Ok(Claim::Reserved) => {}
             Ok(Claim::Done { answer }) => {
                 let mut line = log(LogOutcome::Replayed);
@@ -139,6 +144,12 @@ pub async fn handle(
                 };
             }
             Ok(Claim::InFlight) => return Handled::InProgress,
+            Ok(Claim::Conflict) => {
+                let mut line = log(LogOutcome::KeyReused);
+                line.latency_ms = now_ms().saturating_sub(started);
+                line.emit();
+                return Handled::KeyReused;
+            }
             Err(_) => return Handled::Unavailable,
         }
     }

@@ -42,6 +42,9 @@ pub enum Claim {
     Reserved,
     /// A first request with this key is still in flight.
     InFlight,
+    /// The key was first used for another event: a caller reusing keys by
+    /// mistake gets an error, never another event's answer.
+    Conflict,
     /// The first request finished with this answer.
     Done {
         /// The first answer.
@@ -60,12 +63,21 @@ impl DurableObject for IdempotencyStore {
         IdempotencyStore { state }
     }
 
-    /// `POST /claim`, `POST /finish` (body: an [`Answer`]), `POST /release`.
+    /// `POST /claim` (body: the event's fingerprint), `POST /finish` (body:
+    /// an [`Answer`]), `POST /release`.
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let storage = self.state.storage();
         let now = js_sys::Date::now();
         match req.path().as_str() {
             "/claim" => {
+                let fingerprint = req.text().await?;
+                match storage.get::<String>("fingerprint").await? {
+                    Some(first) if first != fingerprint => {
+                        return Response::from_json(&Claim::Conflict)
+                    }
+                    Some(_) => {}
+                    None => storage.put("fingerprint", &fingerprint).await?,
+                }
                 if let Some(answer) = storage.get::<Answer>("answer").await? {
                     return Response::from_json(&Claim::Done { answer });
                 }
@@ -85,7 +97,9 @@ impl DurableObject for IdempotencyStore {
                 Response::empty()
             }
             "/release" => {
+                // Nothing was decided: the key is free for any event again.
                 storage.delete("lease").await?;
+                storage.delete("fingerprint").await?;
                 Response::empty()
             }
             _ => Response::error("not found", 404),
@@ -97,6 +111,20 @@ impl DurableObject for IdempotencyStore {
         self.state.storage().delete_all().await?;
         Response::empty()
     }
+}
+
+/// What makes two requests the same event for idempotency: the SHA-256 of
+/// the body that would be sent, so the same event written differently (raw
+/// or hashed PII, letter case, spacing, field order) is the same event. An
+/// `ip` the Worker filled in from the connection (`FILL_IP`) is left out, so
+/// a retry from another network is still the same event.
+pub fn fingerprint(event: &appsflyer_s2s::Event, ip_filled: bool) -> String {
+    let mut event = event.clone();
+    if ip_filled {
+        event.ip = None;
+    }
+    let body = serde_json::to_string(&event).unwrap_or_default();
+    appsflyer_s2s::hash::sha256_hex(&body)
 }
 
 /// A key as the Worker uses it: which object holds it.
@@ -125,16 +153,20 @@ impl Key {
         init.with_method(Method::Post);
         if let Some(body) = body {
             let headers = Headers::new();
-            headers.set("content-type", "application/json")?;
+            headers.set("content-type", "text/plain")?;
             init.with_headers(headers).with_body(Some(body.into()));
         }
         let req = Request::new_with_init(&format!("https://idempotency{path}"), &init)?;
         stub.fetch_with_request(req).await
     }
 
-    /// Reserves the key, or tells why not.
-    pub async fn claim(&self, env: &Env) -> Result<Claim> {
-        self.call(env, "/claim", None).await?.json().await
+    /// Reserves the key for the event with this fingerprint (see
+    /// [`fingerprint`]), or tells why not.
+    pub async fn claim(&self, env: &Env, fingerprint: &str) -> Result<Claim> {
+        self.call(env, "/claim", Some(fingerprint.to_string()))
+            .await?
+            .json()
+            .await
     }
 
     /// Stores the first answer.

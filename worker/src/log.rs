@@ -30,6 +30,8 @@ pub enum LogOutcome {
     Requeued,
     /// The Worker could not queue a transient failure; the caller must retry.
     Unavailable,
+    /// The idempotency key was first used for another event: nothing sent.
+    KeyReused,
 }
 
 /// One log line.

@@ -146,6 +146,7 @@ fn single_answer(handled: Handled) -> Reply {
         Handled::InProgress => {
             json_response(409, &json!({ "error": "in_progress" })).header("retry-after", "1")
         }
+        Handled::KeyReused => json_response(422, &key_reused()),
         Handled::Unavailable => {
             json_response(503, &json!({ "error": "unavailable" })).header("retry-after", "5")
         }
@@ -213,11 +214,26 @@ fn batch_result(index: usize, handled: Handled) -> Value {
             entry
         }
         Handled::InProgress => json!({ "index": index, "status": "in_progress" }),
+        Handled::KeyReused => {
+            let mut entry = key_reused();
+            entry["index"] = json!(index);
+            entry["status"] = json!("idempotency_key_reused");
+            entry
+        }
         Handled::Unavailable => json!({ "index": index, "status": "unavailable" }),
         Handled::Misconfigured(message) => {
             json!({ "index": index, "status": "misconfigured", "message": message })
         }
     }
+}
+
+/// The answer to an idempotency key first used for another event.
+fn key_reused() -> Value {
+    json!({
+        "error": "idempotency_key_reused",
+        "message": "this idempotency key was first used for another event within 24 hours: \
+                    use a new key for a new event",
+    })
 }
 
 fn invalid(errors: Vec<FieldError>) -> Reply {

@@ -307,6 +307,45 @@ describe("idempotency", () => {
     assert.equal(fake.requests.length, 3);
   });
 
+  test("the same key for another event is 422, and nothing is sent for it", async () => {
+    fake.reset();
+    const headers = { "idempotency-key": "order-1501" };
+    assert.equal((await call("/inappevent/com.example.app", { json: event(), headers })).status, 200);
+    const other = await call("/inappevent/com.example.app", { json: event({ eventName: "af_refund" }), headers });
+    assert.equal(other.status, 422);
+    assert.equal(other.body.error, "idempotency_key_reused");
+    assert.match(other.body.message, /another event/);
+    assert.equal(fake.requests.length, 1);
+    // The first event with its key still gets its first answer.
+    const again = await call("/inappevent/com.example.app", { json: event(), headers });
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.equal(fake.requests.length, 1);
+  });
+
+  test("the same event written differently is the same event for its key", async () => {
+    fake.reset();
+    const headers = { "idempotency-key": "order-1601" };
+    assert.equal((await call("/inappevent/com.example.app", { json: event(), headers })).status, 200);
+    // Hashed instead of raw, other letter case and spacing, fields in another order.
+    const { email, ...rest } = event({ eventCurrency: "usd" });
+    const same = { email_hashed: VECTORS.email.toUpperCase(), ...rest };
+    const again = await call("/inappevent/com.example.app", { json: same, headers });
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.equal(fake.requests.length, 1);
+    // With FILL_IP, an ip taken from the connection does not make another event.
+    const noIp = event({ ip: undefined });
+    const key = { "idempotency-key": "order-1602" };
+    const a = await call("/inappevent/com.example.app", { json: noIp, headers: { ...key, "cf-connecting-ip": "203.0.113.7" } });
+    const b = await call("/inappevent/com.example.app", { json: noIp, headers: { ...key, "cf-connecting-ip": "198.51.100.9" } });
+    assert.equal(a.status, 200);
+    assert.equal(b.status, 200);
+    assert.equal(b.headers.get("idempotent-replayed"), "true");
+    assert.equal(fake.requests.length, 2);
+    assert.match(fake.requests[1].body, /"ip":"203\.0\.113\.7"/, "the first caller's ip was filled in");
+  });
+
   test("an idempotency_key field works the same and is stripped before sending", async () => {
     fake.reset();
     fake.plan("com.example.app", [{ status: 400, body: "Bad request" }]);
