@@ -43,11 +43,8 @@
 // the expected requests (rate × seconds) were answered. Figures are printed,
 // not asserted.
 
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { Miniflare } from "miniflare";
-import { KEYS, TOKENS, start } from "./harness.mjs";
+import { TOKENS, start, startPassthrough } from "./harness.mjs";
 import { TYPICAL_EVENT, cpuMs, workerdPids } from "./measure.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -59,15 +56,7 @@ const APP = "com.example.app";
 
 const { mf, fake, output, directUrl } = await start({ bindings: { FILL_IP: "false" }, port: 0, direct: true });
 const workerPids = workerdPids();
-const passthrough = new Miniflare({
-  host: "127.0.0.1",
-  port: 0,
-  modules: true,
-  scriptPath: resolve(dirname(fileURLToPath(import.meta.url)), "passthrough.mjs"),
-  compatibilityDate: "2026-04-20",
-  bindings: { AF_ENDPOINT: fake.url, AF_S2S_KEY: KEYS[APP] },
-  unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-});
+const passthrough = startPassthrough(fake, { direct: true });
 try {
   const entryUrl = await mf.ready;
   const workerUrl = directUrl;

@@ -113,6 +113,26 @@ export async function start({
   return { mf, fake, output, directUrl };
 }
 
+/**
+ * The baseline of the benchmarks: the plain-JS pass-through Worker
+ * (passthrough.mjs) in a Miniflare of its own (so a workerd process of its
+ * own), forwarding to the same fake AppsFlyer as `fake`. `direct` also serves
+ * it on a socket of its own without Miniflare's entry worker
+ * (`await mf.unsafeGetDirectURL()`); `inspectorPort` opens its V8 inspector.
+ */
+export function startPassthrough(fake, { direct = false, inspectorPort } = {}) {
+  return new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    ...(inspectorPort === undefined ? {} : { inspectorPort }),
+    modules: true,
+    scriptPath: resolve(dirname(fileURLToPath(import.meta.url)), "passthrough.mjs"),
+    compatibilityDate: "2026-04-20",
+    bindings: { AF_ENDPOINT: fake.url, AF_S2S_KEY: KEYS["com.example.app"] },
+    ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
+  });
+}
+
 /** The captured `{"log":"event",…}` lines, parsed. */
 export function eventLogs(output) {
   return output.text

@@ -22,11 +22,9 @@
 // Figures are printed, not asserted (the target is a ratio ≥ 0.8).
 
 import { availableParallelism } from "node:os";
-import { resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import autocannon from "autocannon";
-import { Miniflare } from "miniflare";
-import { KEYS, TOKENS, start } from "./harness.mjs";
+import { TOKENS, start, startPassthrough } from "./harness.mjs";
 import { TYPICAL_EVENT, cpuMs, workerdPids } from "./measure.mjs";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
@@ -45,14 +43,7 @@ const { mf, fake, output } = await start({
   ...(process.env.LOAD_SCRIPT ? { script: resolve(process.env.LOAD_SCRIPT) } : {}),
 });
 const workerPids = workerdPids();
-const passthrough = new Miniflare({
-  host: "127.0.0.1",
-  port: 0,
-  modules: true,
-  scriptPath: resolve(dirname(fileURLToPath(import.meta.url)), "passthrough.mjs"),
-  compatibilityDate: "2026-04-20",
-  bindings: { AF_ENDPOINT: fake.url, AF_S2S_KEY: KEYS[APP] },
-});
+const passthrough = startPassthrough(fake);
 try {
   const targets = [
     { name: "worker", url: new URL(`${ROUTE === "/health" ? "/health" : `${ROUTE}/${APP}`}`, await mf.ready), pids: workerPids },

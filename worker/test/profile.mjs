@@ -21,12 +21,9 @@
 //
 // Env: CPU_SECONDS (8), CPU_CONNECTIONS (8), CPU_TOP (0).
 
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { Miniflare } from "miniflare";
 import WebSocket from "ws";
-import { KEYS, TOKENS, start } from "./harness.mjs";
+import { TOKENS, start, startPassthrough } from "./harness.mjs";
 import { TYPICAL_EVENT } from "./measure.mjs";
 
 const SECONDS = Number(process.env.CPU_SECONDS ?? 8);
@@ -41,15 +38,7 @@ const { mf, fake, output } = await start({
   port: 0,
   inspectorPort: WORKER_INSPECTOR,
 });
-const passthrough = new Miniflare({
-  host: "127.0.0.1",
-  port: 0,
-  inspectorPort: PASSTHROUGH_INSPECTOR,
-  modules: true,
-  scriptPath: resolve(dirname(fileURLToPath(import.meta.url)), "passthrough.mjs"),
-  compatibilityDate: "2026-04-20",
-  bindings: { AF_ENDPOINT: fake.url, AF_S2S_KEY: KEYS[APP] },
-});
+const passthrough = startPassthrough(fake, { inspectorPort: PASSTHROUGH_INSPECTOR });
 
 try {
   const headers = { authorization: `Bearer ${TOKENS[0]}`, "content-type": "application/json" };
