@@ -7,7 +7,7 @@
 //! method and URL on every request, and building the answer through
 //! `worker::Response` crosses into JavaScript once per header. Each of those
 //! showed in the Worker's CPU profile against a plain-JS pass-through
-//! (worker/test/cpu.mjs).
+//! (worker/test/profile.mjs).
 
 use serde_json::Value;
 use worker::js_sys::{self, Uint8Array};

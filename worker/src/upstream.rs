@@ -7,7 +7,7 @@
 //! body only when it matters (not after a 2xx), and times out with
 //! `AbortSignal.timeout` rather than a `Delay` raced against the fetch: each
 //! of those cost CPU per event over a plain-JS pass-through
-//! (worker/test/load.mjs, worker/test/cpu.mjs).
+//! (worker/test/load.mjs, worker/test/bench.mjs).
 
 use appsflyer_s2s::outcome::{classify_with_retry_after, transport_failure};
 use appsflyer_s2s::{Outcome, S2sRequest};
