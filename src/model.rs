@@ -728,16 +728,17 @@ impl<'r> ObjectReader<'r> {
     }
 
     fn integer(&mut self, member: &str) -> Option<i64> {
-        match self.take(member, true)? {
-            Value::Number(n) if whole_number(&n).is_some() => whole_number(&n),
-            other => {
-                self.error(
-                    member,
-                    format!("{member} must be an integer, not {}", json_type(&other)),
-                );
-                None
+        let value = self.take(member, true)?;
+        if let Value::Number(n) = &value {
+            if let Some(i) = whole_number(n) {
+                return Some(i);
             }
         }
+        self.error(
+            member,
+            format!("{member} must be an integer, not {}", json_type(&value)),
+        );
+        None
     }
 
     fn string(&mut self, member: &str) -> Option<String> {

@@ -118,6 +118,10 @@ pub async fn handle(
     let Some(s2s_key) = cx.s2s_key else {
         return Handled::Misconfigured("no S2S key for this app");
     };
+    // Before the body moves into the request: what a repeat must match.
+    let fingerprint = idempotency_key
+        .is_some()
+        .then(|| idempotency::fingerprint(&built, ip_filled));
     let request = match prepare(cx.app_id, s2s_key, Some(&cx.cfg.endpoint), built.body) {
         Ok(request) => request,
         // The app id was checked above, so this is AF_ENDPOINT or the key.
@@ -129,9 +133,8 @@ pub async fn handle(
     };
 
     let key = idempotency_key.map(|k| idempotency::Key::new(cx.app_id, &k));
-    if let Some(key) = &key {
-        let fingerprint = idempotency::fingerprint(&built.event, ip_filled);
-        match key.claim(cx.env, &fingerprint).await {
+    if let (Some(key), Some(fingerprint)) = (&key, &fingerprint) {
+        match key.claim(cx.env, fingerprint).await {
             Ok(Claim::Reserved) => {}
             Ok(Claim::Done { answer }) => {
                 let mut line = log(LogOutcome::Replayed);

@@ -117,7 +117,7 @@ impl Reply {
 
     /// Adds a header.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
-        self.headers.push((name, value.into()));
+        self.add_header(name, value);
         self
     }
 

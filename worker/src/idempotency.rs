@@ -118,11 +118,13 @@ impl DurableObject for IdempotencyStore {
 /// or hashed PII, letter case, spacing, field order) is the same event. An
 /// `ip` the Worker filled in from the connection (`FILL_IP`) is left out, so
 /// a retry from another network is still the same event.
-pub fn fingerprint(event: &appsflyer_s2s::Event, ip_filled: bool) -> String {
-    let mut event = event.clone();
-    if ip_filled {
-        event.ip = None;
+pub fn fingerprint(built: &appsflyer_s2s::BuiltEvent, ip_filled: bool) -> String {
+    if !ip_filled {
+        return appsflyer_s2s::hash::sha256_hex(&built.body);
     }
+    // Only then is the body serialized again, without the filled-in ip.
+    let mut event = built.event.clone();
+    event.ip = None;
     let body = serde_json::to_string(&event).unwrap_or_default();
     appsflyer_s2s::hash::sha256_hex(&body)
 }

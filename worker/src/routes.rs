@@ -19,7 +19,7 @@ pub async fn handle(req: Incoming, env: Env) -> Reply {
         Ok(cfg) => cfg,
         Err(e) => {
             worker::console_error!("{{\"log\":\"config\",\"error\":\"{}\"}}", e.0);
-            return json_response(500, &json!({ "error": "misconfigured", "message": e.0 }));
+            return Reply::json(500, &json!({ "error": "misconfigured", "message": e.0 }));
         }
     };
     let cors = req.header("origin").and_then(|o| cfg.cors_origin(&o));
@@ -34,13 +34,13 @@ async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Re
     let method = req.method();
     if path == "/health" {
         return match method.as_str() {
-            "GET" | "HEAD" => json_response(200, &json!({ "status": "ok" })),
+            "GET" | "HEAD" => Reply::json(200, &json!({ "status": "ok" })),
             "OPTIONS" => preflight(cors_allowed, "GET, HEAD, OPTIONS"),
             _ => method_not_allowed("GET, HEAD, OPTIONS"),
         };
     }
     let Some((route, raw_app_id)) = parse_path(&path) else {
-        return json_response(404, &json!({ "error": "not_found" }));
+        return Reply::json(404, &json!({ "error": "not_found" }));
     };
     match method.as_str() {
         "POST" => {}
@@ -48,7 +48,7 @@ async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Re
         _ => return method_not_allowed("POST, OPTIONS"),
     }
     if !auth::authorized(req.header("authorization").as_deref(), cfg.tokens()) {
-        return json_response(401, &json!({ "error": "unauthorized" }))
+        return Reply::json(401, &json!({ "error": "unauthorized" }))
             .header("www-authenticate", "Bearer");
     }
     let app_id = percent_decode(raw_app_id);
@@ -68,7 +68,7 @@ async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Re
     };
     let s2s_key = cfg.key_for(&app_id);
     if app_id_error.is_none() && s2s_key.is_none() {
-        return json_response(404, &json!({ "error": "unknown_app" }));
+        return Reply::json(404, &json!({ "error": "unknown_app" }));
     }
     if let (Route::Batch, Some(error)) = (route, &app_id_error) {
         // It would make every event of the batch invalid: say it once.
@@ -82,7 +82,7 @@ async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Re
     let bytes = match req.body(limit).await {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            return json_response(
+            return Reply::json(
                 413,
                 &json!({ "error": "payload_too_large", "max_bytes": limit }),
             )
@@ -131,12 +131,12 @@ async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Re
 fn single_answer(handled: Handled) -> Reply {
     match handled {
         Handled::Invalid(errors) => invalid(errors),
-        Handled::Valid { body, warnings } => json_response(
+        Handled::Valid { body, warnings } => Reply::json(
             200,
             &json!({ "ok": true, "bytes": body.len(), "body": body, "warnings": warnings }),
         ),
         Handled::Answered { answer, replayed } => {
-            let response = json_response(answer.status, &answer.body);
+            let response = Reply::json(answer.status, &answer.body);
             if replayed {
                 response.header("idempotent-replayed", "true")
             } else {
@@ -144,15 +144,15 @@ fn single_answer(handled: Handled) -> Reply {
             }
         }
         Handled::InProgress => {
-            json_response(409, &json!({ "error": "in_progress" })).header("retry-after", "1")
+            Reply::json(409, &json!({ "error": "in_progress" })).header("retry-after", "1")
         }
-        Handled::KeyReused => json_response(422, &key_reused()),
+        Handled::KeyReused => Reply::json(422, &key_reused()),
         Handled::Unavailable => {
-            json_response(503, &json!({ "error": "unavailable" })).header("retry-after", "5")
+            Reply::json(503, &json!({ "error": "unavailable" })).header("retry-after", "5")
         }
         Handled::Misconfigured(message) => {
             worker::console_error!("{{\"log\":\"config\",\"error\":\"{message}\"}}");
-            json_response(
+            Reply::json(
                 500,
                 &json!({ "error": "misconfigured", "message": message }),
             )
@@ -168,7 +168,7 @@ async fn batch(cx: &EventContext<'_>, text: &str, header_key: Option<String>) ->
         Err(error) => return invalid(vec![error]),
     };
     if items.len() > config::MAX_BATCH_EVENTS {
-        return json_response(
+        return Reply::json(
             413,
             &json!({ "error": "too_many_events", "max_events": config::MAX_BATCH_EVENTS }),
         );
@@ -191,7 +191,7 @@ async fn batch(cx: &EventContext<'_>, text: &str, header_key: Option<String>) ->
         .buffered(config::BATCH_CONCURRENCY)
         .collect()
         .await;
-    json_response(200, &json!({ "results": results }))
+    Reply::json(200, &json!({ "results": results }))
 }
 
 /// One entry of `/batch`'s `results`.
@@ -237,18 +237,18 @@ fn key_reused() -> Value {
 }
 
 fn invalid(errors: Vec<FieldError>) -> Reply {
-    json_response(400, &json!({ "error": "invalid_event", "errors": errors }))
+    Reply::json(400, &json!({ "error": "invalid_event", "errors": errors }))
 }
 
 fn method_not_allowed(allow: &'static str) -> Reply {
-    json_response(405, &json!({ "error": "method_not_allowed" })).header("allow", allow)
+    Reply::json(405, &json!({ "error": "method_not_allowed" })).header("allow", allow)
 }
 
 /// A CORS preflight: 204 with the allowed methods and headers for an allowed
 /// origin, 403 otherwise.
 fn preflight(allowed: bool, methods: &'static str) -> Reply {
     if !allowed {
-        return json_response(403, &json!({ "error": "origin_not_allowed" }));
+        return Reply::json(403, &json!({ "error": "origin_not_allowed" }));
     }
     Reply::empty(204)
         .header("access-control-allow-methods", methods)
@@ -271,8 +271,4 @@ fn with_cors(mut response: Reply, origin: Option<String>) -> Reply {
         );
     }
     response
-}
-
-fn json_response(status: u16, body: &Value) -> Reply {
-    Reply::json(status, body)
 }
