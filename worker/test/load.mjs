@@ -5,10 +5,11 @@
 // answering 200 at once). Both are served by Miniflare (workerd) on
 // 127.0.0.1, so both pay the same Miniflare/workerd stack; the ratio is what
 // the Worker's own work (auth, validation, normalization, hashing, logging)
-// costs. Load from autocannon (programmatic API), bounded in time: per round,
-// each Worker gets a warm-up and then a measured run; rounds alternate the
-// two so drift on a shared machine hits both alike. Also printed per Worker,
-// over its measured runs: workerd's CPU per request (from /proc, as
+// costs. Load from autocannon (programmatic API), bounded in time: each
+// Worker gets a warm-up, then rounds alternate the two (a measured run of
+// each, in turn first) so drift on a shared machine hits both alike; the
+// ratio is taken per round, and its median is printed with its range. Also
+// printed per Worker, as medians over its measured runs: workerd's CPU per request (from /proc, as
 // bench.mjs; here at full load, not a fixed rate), this Node process's CPU per
 // request (autocannon and the fake AppsFlyer, on the same cores as workerd),
 // and the TCP connections the fake AppsFlyer accepted (a Worker that pools its
@@ -16,8 +17,8 @@
 //
 //   node worker/test/load.mjs     (`make bench-worker` runs it)
 //
-// Env: LOAD_SECONDS (10), LOAD_WARMUP_SECONDS (3), LOAD_CONNECTIONS (16),
-// LOAD_ROUNDS (2), LOAD_PATH (/inappevent; /validate or /health to profile),
+// Env: LOAD_SECONDS (5), LOAD_WARMUP_SECONDS (3), LOAD_CONNECTIONS (16),
+// LOAD_ROUNDS (7), LOAD_PATH (/inappevent; /validate or /health to profile),
 // LOAD_SCRIPT (another build of the Worker's index.js, to compare two builds).
 // Figures are printed, not asserted (the target is a ratio ≥ 0.8).
 
@@ -27,10 +28,10 @@ import autocannon from "autocannon";
 import { TOKENS, start, startPassthrough } from "./harness.mjs";
 import { TYPICAL_EVENT, cpuMs, workerdPids } from "./measure.mjs";
 
-const SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 5);
 const WARMUP = Number(process.env.LOAD_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 16);
-const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 7);
 const ROUTE = process.env.LOAD_PATH ?? "/inappevent";
 const APP = "com.example.app";
 
@@ -67,11 +68,15 @@ try {
     return result;
   }
 
+  // Warm each up once; then rounds alternate the two (in turn first), so
+  // drift on a shared machine hits both alike. The ratio is taken per round
+  // and its median printed with its range: a single run swings by ±0.1 here.
+  for (const target of targets) await run(target, WARMUP);
   const totals = { worker: [], "pass-through": [] };
+  const ratios = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const figures = {};
-    for (const target of targets) {
-      await run(target, WARMUP);
+    for (const target of round % 2 ? targets : [...targets].reverse()) {
       const conns0 = fake.connections;
       const node0 = process.cpuUsage();
       const cpu0 = cpuMs(target.pids);
@@ -94,32 +99,33 @@ try {
       figures[target.name] = f;
       totals[target.name].push(f);
     }
+    ratios.push(figures.worker.rps / figures["pass-through"].rps);
     console.log(`load round ${round}: ${line(figures)}`);
   }
-  const mean = (list, k) => list.reduce((a, f) => a + f[k], 0) / list.length;
-  const avg = Object.fromEntries(
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const mid = Object.fromEntries(
     Object.entries(totals).map(([name, list]) => [
       name,
-      {
-        rps: mean(list, "rps"),
-        p50: mean(list, "p50"),
-        p99: mean(list, "p99"),
-        cpuPerReq: mean(list, "cpuPerReq"),
-        nodeCpuPerReq: mean(list, "nodeCpuPerReq"),
-        connections: mean(list, "connections"),
-      },
+      Object.fromEntries(Object.keys(list[0]).map((k) => [k, median(list.map((f) => f[k]))])),
     ]),
   );
-  console.log(`load: ${line(avg)}`);
+  const f = (x) => `${x.rps.toFixed(0)} req/s p50 ${x.p50} ms p99 ${x.p99} ms`;
   console.log(
-    `load: ${ROUNDS} round(s) of ${SECONDS} s per Worker after ${WARMUP} s warm-ups, ${CONNECTIONS} connections, ` +
+    `load: medians over ${ROUNDS} rounds: worker ${f(mid.worker)}; pass-through ${f(mid["pass-through"])}; ` +
+      `ratio ${median(ratios).toFixed(2)} (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; target ≥ 0.8)`,
+  );
+  console.log(
+    `load: ${ROUNDS} alternating round(s) of ${SECONDS} s per Worker after a ${WARMUP} s warm-up of each, ${CONNECTIONS} connections, ` +
       `POST ${ROUTE === "/health" ? "GET /health" : `${ROUTE}/${APP}`} (${EVENT.length} bytes), loopback; ` +
-      `workerd CPU per request: worker ${avg.worker.cpuPerReq.toFixed(3)} ms, pass-through ${avg["pass-through"].cpuPerReq.toFixed(3)} ms`,
+      `workerd CPU per request: worker ${mid.worker.cpuPerReq.toFixed(3)} ms, pass-through ${mid["pass-through"].cpuPerReq.toFixed(3)} ms`,
   );
   const side = (f) =>
     `Node CPU ${f.nodeCpuPerReq.toFixed(3)} ms per request, fake AppsFlyer accepted ${f.connections.toFixed(0)} TCP connection(s)`;
   console.log(
-    `load: per measured run (mean over rounds): worker ${side(avg.worker)}; pass-through ${side(avg["pass-through"])} ` +
+    `load: per measured run (medians): worker ${side(mid.worker)}; pass-through ${side(mid["pass-through"])} ` +
       `(Node runs autocannon and the fake AppsFlyer on the same ${availableParallelism()} cores as workerd)`,
   );
 } finally {
