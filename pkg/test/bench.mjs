@@ -14,7 +14,7 @@ import { typical } from './events.mjs';
 
 const require = createRequire(import.meta.url);
 const here = fileURLToPath(new URL('.', import.meta.url));
-const { buildEvent } = require('../index.js');
+const { buildEvent, sha256Hex, normalizeEmail, toE164, normalizeName } = require('../index.js');
 const { parsePhoneNumberFromString } = require(require.resolve('libphonenumber-js', { paths: [here, process.cwd()] }));
 
 const seconds = Number(process.argv[2] ?? 4);
@@ -105,6 +105,49 @@ const show = (label, r) => console.log(`${label}: ${Math.round(r).toLocaleString
 show('buildEvent (Rust core in WebAssembly)', median(wasmRates));
 show('pure-JS pipeline (node:crypto, libphonenumber-js, JSON.stringify)', median(jsRates));
 console.log(`ratio buildEvent / pure JS: ${median(ratios).toFixed(2)}x median of ${rounds} alternating rounds (range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; target >= 3x)`);
+
+// Where an event's time goes, in this run: the parts every way of building
+// it in wasm must pay, against the time a 3x ratio allows (a third of the
+// pure-JS pipeline's). Crossing in: the object as JSON text (what buildEvent
+// does; serde-wasm-bindgen measured slower, `make bench-crossing`). Hashing:
+// the event's five digests, each through `sha256Hex` less the cost of a
+// string call that does almost nothing (`normalizeEmail` of a short address),
+// so only the digest is counted. E.164: one `toE164`, the same way. Names:
+// two `normalizeName` calls. Numbers are microseconds per event, each the
+// median of 5 runs of 200 ms.
+{
+  const sample = events.map((e) => ({
+    json: e,
+    digests: [
+      normalizeEmail(e.email),
+      toE164(e.phone_number, 'US').slice(1),
+      toE164(e.phone_number, 'US'),
+      normalizeName(e.first_name),
+      normalizeName(e.last_name),
+    ],
+  }));
+  const perEvent = (fn) => {
+    const runs = [];
+    for (let r = 0; r < 5; r++) runs.push(1e6 / rate((e) => fn(e) ?? '', 200));
+    return median(runs);
+  };
+  let k = 0;
+  const next = () => sample[k++ % sample.length];
+  const call = perEvent(() => normalizeEmail('a@b.co'));
+  const parts = {
+    'JSON.stringify of the input': perEvent(() => JSON.stringify(next().json)),
+    'five SHA-256 digests in wasm': perEvent(() => next().digests.map(sha256Hex).join('')) - 5 * call,
+    'one E.164 parse in wasm': perEvent((e) => toE164(e.phone_number, 'US')) - call,
+    'two names normalized in wasm': perEvent((e) => normalizeName(e.first_name) + normalizeName(e.last_name)) - 2 * call,
+  };
+  const floor = Object.values(parts).reduce((a, b) => a + b, 0);
+  const budget = 1e6 / median(jsRates) / 3;
+  for (const [label, us] of Object.entries(parts)) console.log(`  part: ${label}: ${us.toFixed(2)} µs`);
+  console.log(
+    `parts every wasm build of the event pays: ${floor.toFixed(2)} µs of the ${budget.toFixed(2)} µs a 3x ratio allows ` +
+      `(${(1e6 / median(wasmRates)).toFixed(2)} µs for buildEvent as a whole; a string call costs ${call.toFixed(2)} µs)`,
+  );
+}
 
 for (const build of ['node', 'web']) {
   const wasm = readFileSync(new URL(`../${build}/appsflyer_s2s_wasm_bg.wasm`, import.meta.url));
