@@ -5,6 +5,12 @@
 #                      AppsFlyer stand-in on 127.0.0.1:8788 that prints each event (Ctrl-C stops both)
 #   make test-worker   the Miniflare suite (worker/test/), a 500-event fault-injection
 #                      soak (worker/test/soak.mjs) and `wrangler deploy --dry-run`
+#   make worker-floor-size  how small the .wasm can be: a bare workers-rs Worker with
+#                      fetch, queue and Durable Object, without and with the core
+#                      (tests/size/worker-floor, scripts/worker-floor-size.sh)
+#   make load-js-hot-path  load.mjs against a probe whose request path is plain JS calling
+#                      the core synchronously (worker/test/probes/js-hot-path.mjs): the
+#                      most any redesign of the Worker's request path could gain
 #   make bench-worker  the Worker's .wasm size (raw, gzip), CPU time per forwarded event,
 #                      a 10,000-event fault-injection soak (0 lost, duplicates counted) and
 #                      load: throughput and p50/p99 against a pass-through Worker (load.mjs)
@@ -36,7 +42,7 @@ WORKER_BUILD_ENV := \
   CARGO_PROFILE_RELEASE_PANIC=abort
 WRANGLER := WRANGLER_SEND_METRICS=false $(CURDIR)/node_modules/.bin/wrangler
 
-.PHONY: worker worker-setup dev-worker test-worker bench-worker
+.PHONY: worker worker-setup dev-worker test-worker bench-worker worker-floor-size load-js-hot-path
 
 worker-setup:
 	@scripts/setup.sh core wasm
@@ -72,3 +78,14 @@ bench-worker: worker
 	node worker/test/bench.mjs
 	node worker/test/soak.mjs $(SOAK_EVENTS)
 	node worker/test/load.mjs
+
+worker-floor-size: worker-setup
+	scripts/worker-floor-size.sh
+
+JS_HOT_PATH_DIR := target/js-hot-path
+load-js-hot-path: pkg
+	rm -rf $(JS_HOT_PATH_DIR) && mkdir -p $(JS_HOT_PATH_DIR)
+	cp worker/test/probes/js-hot-path.mjs $(JS_HOT_PATH_DIR)/index.mjs
+	cp pkg/web/appsflyer_s2s_wasm.js $(JS_HOT_PATH_DIR)/appsflyer_s2s_wasm.mjs
+	cp pkg/web/appsflyer_s2s_wasm_bg.wasm $(JS_HOT_PATH_DIR)/
+	LOAD_SCRIPT=$(JS_HOT_PATH_DIR)/index.mjs node worker/test/load.mjs
