@@ -12,6 +12,7 @@
 mod auth;
 mod config;
 mod event;
+mod fast;
 mod http;
 mod idempotency;
 mod incoming;
@@ -20,6 +21,7 @@ mod retry;
 mod routes;
 mod upstream;
 
+pub use fast::{FastPath, PendingEvent};
 pub use idempotency::IdempotencyStore;
 
 use worker::{event, web_sys, Context, Env, MessageBatch, Result};

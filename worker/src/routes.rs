@@ -9,7 +9,7 @@ use worker::Env;
 
 use crate::auth;
 use crate::config::{self, Config};
-use crate::event::{self, EventContext, Handled};
+use crate::event::{self, EventContext, Handled, Prepared};
 use crate::http::{Incoming, Reply};
 use crate::incoming::{parse_path, percent_decode, split_batch, Route};
 
@@ -27,32 +27,65 @@ pub async fn handle(req: Incoming, env: Env) -> Reply {
     with_cors(response, cors)
 }
 
+/// What is known of a request for an event route once it is admitted,
+/// before its body is read.
+struct Admitted {
+    route: Route,
+    app_id: String,
+    app_id_error: Option<FieldError>,
+    limit: usize,
+}
+
 async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Reply {
+    let admitted = match admit(&req, cfg, cors_allowed) {
+        Ok(admitted) => admitted,
+        Err(reply) => return reply,
+    };
+    let bytes = match req.body(admitted.limit).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return too_large(admitted.limit),
+        Err(_) => return unreadable(),
+    };
+    let idempotency_header = req.header("idempotency-key");
+    let cx = context(&req, env, cfg, &admitted);
+    let text = match text_of(bytes) {
+        Ok(text) => text,
+        Err(reply) => return reply,
+    };
+    if admitted.route == Route::Batch {
+        return batch(&cx, &text, idempotency_header).await;
+    }
+    let handled = event::handle(&cx, EventInput::from_json(&text), idempotency_header).await;
+    single_answer(handled)
+}
+
+/// Everything about a request that needs no body: `/health`, the route, the
+/// method, the caller's token, the app id and its key. `Err` is the answer.
+fn admit(req: &Incoming, cfg: &Config, cors_allowed: bool) -> Result<Admitted, Reply> {
     let path = req.path();
     // Matched on the exact name, so a method the Worker does not know (e.g.
     // PROPFIND) is refused rather than taken for another.
     let method = req.method();
     if path == "/health" {
-        return match method.as_str() {
+        return Err(match method.as_str() {
             "GET" | "HEAD" => Reply::json(200, &json!({ "status": "ok" })),
             "OPTIONS" => preflight(cors_allowed, "GET, HEAD, OPTIONS"),
             _ => method_not_allowed("GET, HEAD, OPTIONS"),
-        };
+        });
     }
     let Some((route, raw_app_id)) = parse_path(&path) else {
-        return Reply::json(404, &json!({ "error": "not_found" }));
+        return Err(Reply::json(404, &json!({ "error": "not_found" })));
     };
     match method.as_str() {
         "POST" => {}
-        "OPTIONS" => return preflight(cors_allowed, "POST, OPTIONS"),
-        _ => return method_not_allowed("POST, OPTIONS"),
+        "OPTIONS" => return Err(preflight(cors_allowed, "POST, OPTIONS")),
+        _ => return Err(method_not_allowed("POST, OPTIONS")),
     }
     if !auth::authorized(req.header("authorization").as_deref(), cfg.tokens()) {
-        return Reply::json(401, &json!({ "error": "unauthorized" }))
-            .header("www-authenticate", "Bearer");
+        return Err(Reply::json(401, &json!({ "error": "unauthorized" }))
+            .header("www-authenticate", "Bearer"));
     }
-    let app_id = percent_decode(raw_app_id);
-    let (app_id, app_id_error) = match app_id {
+    let (app_id, app_id_error) = match percent_decode(raw_app_id) {
         Some(id) => {
             let error = validate_app_id(&id).err();
             (id, error)
@@ -66,69 +99,135 @@ async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Re
             )),
         ),
     };
-    let s2s_key = cfg.key_for(&app_id);
-    if app_id_error.is_none() && s2s_key.is_none() {
-        return Reply::json(404, &json!({ "error": "unknown_app" }));
+    if app_id_error.is_none() && cfg.key_for(&app_id).is_none() {
+        return Err(Reply::json(404, &json!({ "error": "unknown_app" })));
     }
     if let (Route::Batch, Some(error)) = (route, &app_id_error) {
         // It would make every event of the batch invalid: say it once.
-        return invalid(vec![error.clone()]);
+        return Err(invalid(vec![error.clone()]));
     }
     let limit = if route == Route::Batch {
         config::MAX_BATCH_REQUEST_BYTES
     } else {
         config::MAX_EVENT_REQUEST_BYTES
     };
-    let bytes = match req.body(limit).await {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => {
-            return Reply::json(
-                413,
-                &json!({ "error": "payload_too_large", "max_bytes": limit }),
-            )
-        }
-        Err(_) => {
-            return invalid(vec![FieldError::new(
-                "",
-                appsflyer_s2s::ErrorCode::InvalidJson,
-                "the body could not be read to its end",
-            )])
-        }
-    };
-    let idempotency_header = req.header("idempotency-key");
-    let cx = EventContext {
+    Ok(Admitted {
+        route,
+        app_id,
+        app_id_error,
+        limit,
+    })
+}
+
+fn context<'a>(
+    req: &Incoming,
+    env: &'a Env,
+    cfg: &'a Config,
+    admitted: &'a Admitted,
+) -> EventContext<'a> {
+    EventContext {
         env,
         cfg,
-        route: route.name(),
-        app_id: &app_id,
-        s2s_key,
-        app_id_error,
+        route: admitted.route.name(),
+        app_id: &admitted.app_id,
+        s2s_key: cfg.key_for(&admitted.app_id),
+        app_id_error: admitted.app_id_error.clone(),
         client_ip: if cfg.fill_ip {
             req.header("cf-connecting-ip")
         } else {
             None
         },
-        forward: route != Route::Validate,
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(_) => {
-            return invalid(vec![FieldError::new(
-                "",
-                appsflyer_s2s::ErrorCode::InvalidJson,
-                "the body is not UTF-8 text",
-            )])
-        }
-    };
-    if route == Route::Batch {
-        return batch(&cx, &text, idempotency_header).await;
+        forward: admitted.route != Route::Validate,
     }
-    let handled = event::handle(&cx, EventInput::from_json(&text), idempotency_header).await;
-    single_answer(handled)
+}
+
+fn text_of(bytes: Vec<u8>) -> Result<String, Reply> {
+    String::from_utf8(bytes).map_err(|_| {
+        invalid(vec![FieldError::new(
+            "",
+            appsflyer_s2s::ErrorCode::InvalidJson,
+            "the body is not UTF-8 text",
+        )])
+    })
+}
+
+fn unreadable() -> Reply {
+    invalid(vec![FieldError::new(
+        "",
+        appsflyer_s2s::ErrorCode::InvalidJson,
+        "the body could not be read to its end",
+    )])
+}
+
+fn too_large(limit: usize) -> Reply {
+    Reply::json(
+        413,
+        &json!({ "error": "payload_too_large", "max_bytes": limit }),
+    )
+}
+
+/// A body as the fast path's caller read it.
+pub enum Body {
+    /// The whole body, at most 64 KB.
+    Read(Vec<u8>),
+    /// Over 64 KB (the rest was not read).
+    TooLarge,
+    /// It could not be read to its end.
+    Unreadable,
+}
+
+/// What the fast path ([`fast`]) makes of a request.
+pub enum Fast {
+    /// The answer, with nothing to send.
+    Reply(Reply),
+    /// An event to send; its answer comes from [`event::settle_now`] or
+    /// [`event::settle`] once the `fetch` made in JavaScript is done.
+    Send(Prepared),
+    /// Not for the fast path: the full handler takes the request.
+    Fallback,
+}
+
+/// The fast path of the most common request, `POST /inappevent/{app_id}`
+/// with its body already read (up to 64 KB), no `Origin` and no idempotency key: the same
+/// checks and answers as the full handler, with no I/O, so the JavaScript
+/// entry (`worker/entry.mjs`) makes the one `fetch` itself instead of going
+/// through Rust futures. Anything else is [`Fast::Fallback`].
+pub fn fast(req: &Incoming, env: &Env, body: Body) -> Fast {
+    let Ok(cfg) = Config::get(env) else {
+        return Fast::Fallback;
+    };
+    if req.header("origin").is_some() || req.header("idempotency-key").is_some() {
+        return Fast::Fallback;
+    }
+    let admitted = match admit(req, &cfg, false) {
+        Ok(admitted) if admitted.route == Route::InAppEvent => admitted,
+        Ok(_) => return Fast::Fallback,
+        Err(reply) => return Fast::Reply(with_cors(reply, None)),
+    };
+    let body = match body {
+        Body::Read(body) if body.len() <= admitted.limit => body,
+        Body::Read(_) | Body::TooLarge => {
+            return Fast::Reply(with_cors(too_large(admitted.limit), None))
+        }
+        Body::Unreadable => return Fast::Reply(with_cors(unreadable(), None)),
+    };
+    let text = match text_of(body) {
+        Ok(text) => text,
+        Err(reply) => return Fast::Reply(with_cors(reply, None)),
+    };
+    let parsed = EventInput::from_json(&text);
+    if parsed.input.extra.contains_key("idempotency_key") {
+        return Fast::Fallback;
+    }
+    let cx = context(req, env, &cfg, &admitted);
+    match event::begin(&cx, parsed, None) {
+        Ok(prepared) => Fast::Send(prepared),
+        Err(handled) => Fast::Reply(with_cors(single_answer(handled), None)),
+    }
 }
 
 /// The answer of `/inappevent` and `/validate`.
-fn single_answer(handled: Handled) -> Reply {
+pub fn single_answer(handled: Handled) -> Reply {
     match handled {
         Handled::Invalid(errors) => invalid(errors),
         Handled::Valid { body, warnings } => Reply::json(
@@ -261,7 +360,7 @@ fn preflight(allowed: bool, methods: &'static str) -> Reply {
 
 /// Adds `Access-Control-Allow-Origin` for an allowed origin; every answer
 /// varies by `Origin`.
-fn with_cors(mut response: Reply, origin: Option<String>) -> Reply {
+pub fn with_cors(mut response: Reply, origin: Option<String>) -> Reply {
     response.add_header("vary", "Origin");
     if let Some(origin) = origin {
         response.add_header("access-control-allow-origin", origin);

@@ -59,9 +59,21 @@ pub async fn send(request: &S2sRequest, timeout_ms: u64) -> Sent {
         Ok::<_, JsValue>((status, retry_after, body))
     }
     .await;
+    let answer = answer.map_err(|error| worker::Error::from(error).to_string());
+    conclude(answer, signal.aborted(), timeout_ms, started)
+}
+
+/// What AppsFlyer answered, as read: the status, its `Retry-After` and its
+/// body (`None` when it could not be read), or why there was no answer.
+pub type Answer = Result<(u16, Option<String>, Option<String>), String>;
+
+/// Reads an attempt that began at `started` (epoch ms) with the core's
+/// `classify`: `aborted` tells whether the `timeout_ms` timer fired. Shared by
+/// [`send`] and the fast path, whose `fetch` is made in JavaScript (`fast`).
+pub fn conclude(answer: Answer, aborted: bool, timeout_ms: u64, started: u64) -> Sent {
     let (outcome, status, body) = match answer {
         // A body cut by the timeout is a timeout; one cut otherwise still has its status.
-        Ok((_, _, None)) | Err(_) if signal.aborted() => {
+        Ok((_, _, None)) | Err(_) if aborted => {
             let reason = format!("no answer within {timeout_ms} ms");
             (transport_failure(&reason), None, String::new())
         }
@@ -73,7 +85,7 @@ pub async fn send(request: &S2sRequest, timeout_ms: u64) -> Sent {
         }
         Err(error) => {
             // The platform's message names the URL at most, never headers.
-            let reason = format!("network error: {}", worker::Error::from(error));
+            let reason = format!("network error: {error}");
             (transport_failure(&reason), None, String::new())
         }
     };
@@ -85,7 +97,6 @@ pub async fn send(request: &S2sRequest, timeout_ms: u64) -> Sent {
     }
 }
 
-/// Starts `fetch(url, {method: "POST", headers, body, signal})`.
 fn fetch(request: &S2sRequest, signal: &web_sys::AbortSignal) -> Result<js_sys::Promise, JsValue> {
     let headers = web_sys::Headers::new()?;
     for (name, value) in &request.headers {

@@ -9,7 +9,8 @@ import { Miniflare } from "miniflare";
 import { startFakeAppsFlyer } from "../../scripts/fake-appsflyer.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const WORKER_SCRIPT = resolve(root, "worker/build/index.js");
+export const WORKER_SCRIPT = resolve(root, "worker/entry.mjs");
+const WORKER_BUILD = resolve(root, "worker/build/index.js");
 export const RETRY_QUEUE = "appsflyer-s2s-retry";
 export const DEAD_LETTER_QUEUE = "appsflyer-s2s-dead-letter";
 
@@ -39,8 +40,8 @@ export async function start({
   direct = false,
   script = WORKER_SCRIPT,
 } = {}) {
-  if (!existsSync(script)) {
-    throw new Error(`${script} is missing: run \`make worker\` first`);
+  for (const file of script === WORKER_SCRIPT ? [WORKER_BUILD] : [script]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`make worker\` first`);
   }
   const fake = await startFakeAppsFlyer({ faults });
   const output = { text: "" };
@@ -49,7 +50,11 @@ export async function start({
     name: "appsflyer-s2s",
     scriptPath: script,
     modules: true,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
+    // worker/entry.mjs imports worker-build's output, an ES module in a .js file.
+    modulesRules: [
+      { type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true },
+      { type: "ESModule", include: ["**/*.js"], fallthrough: true },
+    ],
     compatibilityDate: "2026-04-20",
     bindings: {
       AF_ENDPOINT: fake.url,
