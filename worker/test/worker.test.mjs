@@ -46,17 +46,20 @@ const EXPECTED_BODY =
   `"phone_number_e164_hashed":"${sha256("+16505551212")}",` +
   `"first_name_hashed":"${VECTORS.mary}","last_name_hashed":"${VECTORS.valery}"}`;
 
-let mf, fake, output;
+let mf, fake, output, directUrl;
 const answers = []; // every answer body, checked for leaks at the end
 
-async function call(path, { method = "POST", body, json, token = TOKENS[0], headers = {} } = {}) {
+async function call(path, { method = "POST", body, json, token = TOKENS[0], headers = {}, direct = false } = {}) {
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
   if (json !== undefined) {
     body = JSON.stringify(json);
     h["content-type"] = "application/json";
   }
-  const res = await mf.dispatchFetch(`http://127.0.0.1${path}`, { method, body, headers: h });
+  // `direct`: over HTTP to the Worker's own socket (no Miniflare entry
+  // worker in front), where a sized body keeps its Content-Length.
+  const init = { method, body, headers: h, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) };
+  const res = direct ? await fetch(new URL(path, directUrl), init) : await mf.dispatchFetch(`http://127.0.0.1${path}`, init);
   const text = await res.text();
   answers.push(text);
   let parsed;
@@ -71,7 +74,7 @@ async function call(path, { method = "POST", body, json, token = TOKENS[0], head
 const requestsFor = (appId) => fake.requests.filter((r) => r.appId === appId);
 
 before(async () => {
-  ({ mf, fake, output } = await start());
+  ({ mf, fake, output, directUrl } = await start({ direct: true }));
 });
 
 after(async () => {
@@ -221,6 +224,67 @@ describe("POST /inappevent/{app_id}", () => {
     });
     await sleep(1500); // a retry, if any, would have come by now
     assert.equal(requestsFor("com.example.app").length, 1);
+  });
+});
+
+// worker/entry.mjs answers the plain `POST /inappevent` itself (the fast
+// path: Rust decides, JavaScript makes the fetch), reading a body with a
+// Content-Length at once (over the Worker's own socket) and one without it as
+// a stream (through Miniflare's entry worker); an `Origin` header sends the
+// same request through the full Rust handler. All must answer and send
+// exactly alike.
+describe("the fast path and the full handler", () => {
+  const cases = [
+    ["delivered", event(), null],
+    ["refused by AppsFlyer", event(), { status: 400, body: "appsflyer_id is a mandatory field" }],
+    ["queued after a 503", event(), { status: 503, body: "busy" }],
+    ["invalid", event({ email: "not an email", eventName: "" }), null],
+  ];
+  for (const [name, json, fault] of cases) {
+    test(`${name}: the same answer, request and log line`, async () => {
+      const runs = [];
+      for (const [headers, direct] of [[{}, true], [{}, false], [{ origin: ORIGIN }, false]]) {
+        fake.reset();
+        output.text = "";
+        if (fault) fake.plan("com.example.app", [fault]);
+        const res = await call("/inappevent/com.example.app", { json, headers, direct });
+        // A queued event is retried from the queue: let that happen now, and
+        // compare the first attempt's request and log line.
+        if (res.status === 202) await sleep(1500);
+        const [sent] = requestsFor("com.example.app");
+        // workerd's stdout reaches this process a moment after the answer.
+        const firstAttempt = () => eventLogs(output).filter((line) => line.attempt === 1);
+        for (let waited = 0; firstAttempt().length === 0 && waited < 2000; waited += 20) await sleep(20);
+        const [log] = firstAttempt().map(({ latency_ms, ...rest }) => rest);
+        runs.push({ status: res.status, body: res.body, sent: sent && { path: sent.path, headers: sent.headers, body: sent.body }, log });
+      }
+      assert.ok(runs[0].log, "the fast path logged the event");
+      if (runs[0].sent) {
+        // Only the connection-level headers may differ.
+        for (const run of runs) for (const h of ["host", "content-length", "connection", "cf-ray"]) delete run.sent.headers[h];
+      }
+      assert.deepEqual(runs[0], runs[2]);
+      assert.deepEqual(runs[1], runs[2]);
+    });
+  }
+
+  test("bodies over 64 KB, with or without Content-Length, are 413 on both", async () => {
+    const big = JSON.stringify(event({ custom_dimension: "x".repeat(70 * 1024) }));
+    const stream = () =>
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(big));
+          controller.close();
+        },
+      });
+    for (const headers of [{}, { origin: ORIGIN }]) {
+      fake.reset();
+      const sized = await call("/inappevent/com.example.app", { body: big, headers, direct: true });
+      const streamed = await call("/inappevent/com.example.app", { body: stream(), headers, direct: true });
+      assert.equal(sized.status, 413);
+      assert.equal(streamed.status, 413);
+      assert.equal(fake.requests.length, 0);
+    }
   });
 });
 
