@@ -19,7 +19,9 @@
 //
 //   node worker/test/profile.mjs      (not part of `make bench-worker`)
 //
-// Env: CPU_SECONDS (8), CPU_CONNECTIONS (8), CPU_TOP (0).
+// Env: CPU_SECONDS (8), CPU_CONNECTIONS (8), CPU_TOP (0), CPU_SCRIPT (another
+// build of the Worker, e.g. target/js-hot-path/index.mjs after `make
+// load-js-hot-path`).
 
 import autocannon from "autocannon";
 import WebSocket from "ws";
@@ -34,6 +36,7 @@ const WORKER_INSPECTOR = 9331;
 const PASSTHROUGH_INSPECTOR = 9332;
 
 const { mf, fake, output } = await start({
+  ...(process.env.CPU_SCRIPT ? { script: process.env.CPU_SCRIPT } : {}),
   bindings: { FILL_IP: "false" },
   port: 0,
   inspectorPort: WORKER_INSPECTOR,
