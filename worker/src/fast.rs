@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::event::{self, Prepared};
 use crate::http::Incoming;
 use crate::log::now_ms;
-use crate::routes::{self, single_answer, with_cors, Body, Fast};
+use crate::routes::{self, fast_answer, Body, Fast};
 use crate::upstream;
 
 /// The fast path's entry points (static methods only).
@@ -46,18 +46,16 @@ impl FastPath {
         Ok(match routes::fast(&Incoming::new(request), &env, body) {
             Fast::Fallback => JsValue::NULL,
             Fast::Reply(reply) => reply.into_response()?.into(),
-            Fast::Send(prepared) => {
-                let timeout_ms = Config::get(&env)
-                    .map_err(|e| JsValue::from_str(e.0))?
-                    .upstream_timeout_ms;
-                PendingEvent {
-                    prepared,
-                    env,
-                    timeout_ms,
-                    sent_at: now_ms(),
-                }
-                .into()
+            Fast::Send {
+                prepared,
+                timeout_ms,
+            } => PendingEvent {
+                prepared,
+                env,
+                timeout_ms,
+                sent_at: now_ms(),
             }
+            .into(),
         })
     }
 }
@@ -123,17 +121,13 @@ impl PendingEvent {
         };
         let sent = upstream::conclude(answer, aborted, self.timeout_ms, self.sent_at);
         if let Some(handled) = event::settle_now(&self.prepared, &sent) {
-            return Ok(with_cors(single_answer(handled), None)
-                .into_response()?
-                .into());
+            return Ok(fast_answer(handled).into_response()?.into());
         }
         let PendingEvent { prepared, env, .. } = self;
         Ok(future_to_promise(async move {
             let cfg = Config::get(&env).map_err(|e| JsValue::from_str(e.0))?;
             let handled = event::settle(&env, &cfg, prepared, sent).await;
-            Ok(with_cors(single_answer(handled), None)
-                .into_response()?
-                .into())
+            Ok(fast_answer(handled).into_response()?.into())
         })
         .into())
     }

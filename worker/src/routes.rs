@@ -180,54 +180,59 @@ pub enum Body {
 pub enum Fast {
     /// The answer, with nothing to send.
     Reply(Reply),
-    /// An event to send; its answer comes from [`event::settle_now`] or
-    /// [`event::settle`] once the `fetch` made in JavaScript is done.
-    Send(Prepared),
+    /// An event to send within `timeout_ms`; its answer comes from
+    /// [`event::settle_now`] or [`event::settle`] (through [`fast_answer`])
+    /// once the `fetch` made in JavaScript is done.
+    Send { prepared: Prepared, timeout_ms: u64 },
     /// Not for the fast path: the full handler takes the request.
     Fallback,
 }
 
 /// The fast path of the most common request, `POST /inappevent/{app_id}`
-/// with its body already read (up to 64 KB), no `Origin` and no idempotency key: the same
-/// checks and answers as the full handler, with no I/O, so the JavaScript
-/// entry (`worker/entry.mjs`) makes the one `fetch` itself instead of going
-/// through Rust futures. Anything else is [`Fast::Fallback`].
+/// with its body already read (up to 64 KB), no `Origin` and no idempotency
+/// key: the same checks and answers as the full handler, with no I/O, so the
+/// JavaScript entry (`worker/entry.mjs`) makes the one `fetch` itself instead
+/// of going through Rust futures. Anything else is [`Fast::Fallback`].
 pub fn fast(req: &Incoming, env: &Env, body: Body) -> Fast {
+    fast_step(req, env, body).unwrap_or_else(|reply| Fast::Reply(with_cors(reply, None)))
+}
+
+fn fast_step(req: &Incoming, env: &Env, body: Body) -> Result<Fast, Reply> {
     let Ok(cfg) = Config::get(env) else {
-        return Fast::Fallback;
+        return Ok(Fast::Fallback);
     };
     if req.header("origin").is_some() || req.header("idempotency-key").is_some() {
-        return Fast::Fallback;
+        return Ok(Fast::Fallback);
     }
-    let admitted = match admit(req, &cfg, false) {
-        Ok(admitted) if admitted.route == Route::InAppEvent => admitted,
-        Ok(_) => return Fast::Fallback,
-        Err(reply) => return Fast::Reply(with_cors(reply, None)),
-    };
+    let admitted = admit(req, &cfg, false)?;
+    if admitted.route != Route::InAppEvent {
+        return Ok(Fast::Fallback);
+    }
     let body = match body {
         Body::Read(body) if body.len() <= admitted.limit => body,
-        Body::Read(_) | Body::TooLarge => {
-            return Fast::Reply(with_cors(too_large(admitted.limit), None))
-        }
-        Body::Unreadable => return Fast::Reply(with_cors(unreadable(), None)),
+        Body::Read(_) | Body::TooLarge => return Err(too_large(admitted.limit)),
+        Body::Unreadable => return Err(unreadable()),
     };
-    let text = match text_of(body) {
-        Ok(text) => text,
-        Err(reply) => return Fast::Reply(with_cors(reply, None)),
-    };
-    let parsed = EventInput::from_json(&text);
+    let parsed = EventInput::from_json(&text_of(body)?);
     if parsed.input.extra.contains_key("idempotency_key") {
-        return Fast::Fallback;
+        return Ok(Fast::Fallback);
     }
     let cx = context(req, env, &cfg, &admitted);
-    match event::begin(&cx, parsed, None) {
-        Ok(prepared) => Fast::Send(prepared),
-        Err(handled) => Fast::Reply(with_cors(single_answer(handled), None)),
-    }
+    let prepared = event::begin(&cx, parsed, None).map_err(single_answer)?;
+    Ok(Fast::Send {
+        prepared,
+        timeout_ms: cfg.upstream_timeout_ms,
+    })
+}
+
+/// The answer to a request the fast path sent on, as the full handler gives
+/// it to a request without `Origin`.
+pub fn fast_answer(handled: Handled) -> Reply {
+    with_cors(single_answer(handled), None)
 }
 
 /// The answer of `/inappevent` and `/validate`.
-pub fn single_answer(handled: Handled) -> Reply {
+fn single_answer(handled: Handled) -> Reply {
     match handled {
         Handled::Invalid(errors) => invalid(errors),
         Handled::Valid { body, warnings } => Reply::json(
@@ -360,7 +365,7 @@ fn preflight(allowed: bool, methods: &'static str) -> Reply {
 
 /// Adds `Access-Control-Allow-Origin` for an allowed origin; every answer
 /// varies by `Origin`.
-pub fn with_cors(mut response: Reply, origin: Option<String>) -> Reply {
+fn with_cors(mut response: Reply, origin: Option<String>) -> Reply {
     response.add_header("vary", "Origin");
     if let Some(origin) = origin {
         response.add_header("access-control-allow-origin", origin);
