@@ -257,36 +257,45 @@ fn fused(word: &str) -> Option<PiiKind> {
     }
 }
 
-/// The lowercase words of a name: split at non-alphanumeric characters, at
-/// camelCase humps (`phoneNumber`, `HTTPServer` → `http`, `server`) and
-/// between letters and digits.
+/// The lowercase words of a name: split at characters other than ASCII
+/// letters and digits, at camelCase humps (`phoneNumber`, `HTTPServer` →
+/// `http`, `server`) and between letters and digits. Letters outside ASCII
+/// stay inside words, unchanged: field names are ASCII in practice, and
+/// Unicode case tables would cost every build of the core kilobytes.
 fn words(name: &str) -> Vec<String> {
-    let chars: Vec<char> = name.chars().collect();
+    let bytes = name.as_bytes();
     let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                out.push(core::mem::take(&mut current));
-            }
+    let mut current: Vec<u8> = Vec::new();
+    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !word_byte(b) {
+            flush(&mut current, &mut out);
             continue;
         }
-        if let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) {
-            let next = chars.get(i + 1).copied();
-            let hump = prev.is_lowercase() && c.is_uppercase();
-            let acronym_end =
-                prev.is_uppercase() && c.is_uppercase() && next.is_some_and(|n| n.is_lowercase());
-            let digit_edge = prev.is_alphanumeric() && prev.is_numeric() != c.is_numeric();
-            if (hump || acronym_end || digit_edge) && !current.is_empty() {
-                out.push(core::mem::take(&mut current));
+        if let Some(&prev) = i.checked_sub(1).and_then(|p| bytes.get(p)) {
+            let next = bytes.get(i + 1).copied();
+            let hump = prev.is_ascii_lowercase() && b.is_ascii_uppercase();
+            let acronym_end = prev.is_ascii_uppercase()
+                && b.is_ascii_uppercase()
+                && next.is_some_and(|n| n.is_ascii_lowercase());
+            let digit_edge = word_byte(prev) && prev.is_ascii_digit() != b.is_ascii_digit();
+            if hump || acronym_end || digit_edge {
+                flush(&mut current, &mut out);
             }
         }
-        current.extend(c.to_lowercase());
+        current.push(b.to_ascii_lowercase());
     }
-    if !current.is_empty() {
-        out.push(current);
-    }
+    flush(&mut current, &mut out);
     out
+}
+
+/// Ends the current word, if any (whole UTF-8 sequences: only ASCII bytes
+/// split words).
+fn flush(current: &mut Vec<u8>, out: &mut Vec<String>) {
+    if !current.is_empty() {
+        out.push(String::from_utf8_lossy(current).into_owned());
+        current.clear();
+    }
 }
 
 /// Whether `text` holds an email address anywhere: `local@domain.tld`, where
@@ -330,8 +339,9 @@ fn is_domain(domain: &str) -> bool {
     if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
         return false;
     }
+    // An ASCII top-level domain of letters, or an internationalized one.
     let tld = labels[labels.len() - 1];
-    tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic)
+    tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic() || b >= 0x80)
 }
 
 /// A caller-supplied name as it may appear in a message or a field path:
