@@ -2,12 +2,16 @@
 //! per line), each validated and forwarded on its own, six at a time.
 //!
 //! Nothing of a batch is stranded when its caller goes away: the work runs
-//! under `waitUntil`, so it goes on after a disconnect, and every event not
-//! yet sent when the platform signals the disconnect (`request.signal`,
-//! compatibility flag `enable_request_signal`) is queued instead of sent, so
-//! the queue consumer delivers it. With an `Idempotency-Key`, each event has
-//! a key of its own ([`Scope::Batch`]), so a batch sent again never sends
-//! an event twice.
+//! under `waitUntil`, so it goes on after a disconnect (the platform allows
+//! it 30 s more), and an event is queued instead of sent — the queue
+//! consumer delivers it — when it would start after the platform signalled
+//! the disconnect (`request.signal`, compatibility flag
+//! `enable_request_signal`) or more than `BATCH_SEND_WINDOW_MS` (5 s) after
+//! the batch arrived. So the attempts still running when a caller leaves end
+//! within the window plus one `UPSTREAM_TIMEOUT_MS` (at most 20 s), inside
+//! the 30 s, and everything later waits in the queue. With an
+//! `Idempotency-Key`, each event has a key of its own ([`Scope::Batch`]),
+//! so a batch sent again never sends an event twice.
 
 use std::rc::Rc;
 
@@ -45,6 +49,8 @@ pub async fn run(
     if !crate::routes::within_rate(&cx.env, &cx.caller, items.len().saturating_sub(1)).await {
         return crate::routes::rate_limit_reply(cx.route, &cx.app_id, &cx.caller);
     }
+    let window = cx.cfg.batch_send_window_ms;
+    let arrived = crate::log::now_ms();
     let cx = Rc::new(cx);
     let work = futures_util::stream::iter(items.into_iter().enumerate())
         .map(move |(index, item)| {
@@ -55,8 +61,9 @@ pub async fn run(
                 let handled = match item {
                     Ok(value) => {
                         // Checked as each event starts: once the caller is
-                        // gone, the rest are queued, not sent.
-                        let mode = if gone.is_some_and(|s| s.aborted()) {
+                        // gone or the window has passed, the rest are queued.
+                        let late = crate::log::now_ms().saturating_sub(arrived) > window;
+                        let mode = if late || gone.is_some_and(|s| s.aborted()) {
                             Mode::Queue
                         } else {
                             Mode::Send

@@ -37,6 +37,10 @@ pub const MAX_UPSTREAM_TIMEOUT_MS: u64 = 20_000;
 /// message would promise what a stalled consumer cannot keep.
 pub const MAX_RETRY_BUDGET_SECONDS: u64 = 4 * 24 * 3600;
 
+/// Ceiling on `BATCH_SEND_WINDOW_MS`: with the longest upstream timeout, a
+/// `/batch` whose caller left still ends within the 30 s `waitUntil` allows.
+pub const MAX_BATCH_SEND_WINDOW_MS: u64 = 10_000;
+
 /// Binding of the retry queue (producer and consumer).
 pub const RETRY_QUEUE: &str = "RETRY_QUEUE";
 /// Binding of the dead-letter queue (producer; a consumer only to replay).
@@ -93,6 +97,9 @@ pub struct Config {
     pub dead_letter_queue: String,
     /// `REPLAY_INCLUDE`, `REPLAY_MAX`.
     pub replay: ReplayOptions,
+    /// `BATCH_SEND_WINDOW_MS`: how long after a `/batch` arrives its events
+    /// may still start to be sent; later ones are queued (see `batch`).
+    pub batch_send_window_ms: u64,
 }
 
 thread_local! {
@@ -208,6 +215,12 @@ impl Config {
         if let Some(n) = number("REPLAY_MAX")? {
             replay.max_replays = u32::try_from(n).unwrap_or(u32::MAX);
         }
+        let batch_send_window_ms = number("BATCH_SEND_WINDOW_MS")?.unwrap_or(5_000);
+        if batch_send_window_ms > MAX_BATCH_SEND_WINDOW_MS {
+            return Err(ConfigError(
+                "BATCH_SEND_WINDOW_MS must be at most 10000 milliseconds",
+            ));
+        }
         Ok(Config {
             endpoint,
             keys,
@@ -222,6 +235,7 @@ impl Config {
             dead_letter_queue: text("DEAD_LETTER_QUEUE_NAME")
                 .unwrap_or_else(|| "appsflyer-s2s-dead-letter".into()),
             replay,
+            batch_send_window_ms,
         })
     }
 
@@ -276,6 +290,7 @@ fn not_a_number(name: &'static str) -> &'static str {
         "UPSTREAM_TIMEOUT_MS" => "UPSTREAM_TIMEOUT_MS must be a whole number of milliseconds",
         "RETRY_RATE_PER_MINUTE" => "RETRY_RATE_PER_MINUTE must be a whole number",
         "REPLAY_MAX" => "REPLAY_MAX must be a whole number",
+        "BATCH_SEND_WINDOW_MS" => "BATCH_SEND_WINDOW_MS must be a whole number of milliseconds",
         _ => "a numeric setting is not a whole number",
     }
 }
@@ -356,6 +371,7 @@ mod tests {
             ("UNKNOWN_FIELDS", "yes"),
             ("REPLAY_INCLUDE", "everything"),
             ("REPLAY_MAX", "-1"),
+            ("BATCH_SEND_WINDOW_MS", "60000"),
             ("RETRY_RATE_PER_MINUTE", "fast"),
         ] {
             let error = read(&[(name, value)]).unwrap_err();

@@ -380,7 +380,6 @@ async fn retry_one(env: &Env, cfg: &Config, raw: &Message<serde_json::Value>) {
     line.upstream_status = sent.status;
     line.latency_ms = sent.latency_ms;
     line.reason = reason.as_deref();
-    line.ambiguous = sent.ambiguous;
     if outcome == LogOutcome::Held {
         line.alert = Some(UNAUTHORIZED_ALERT);
     }
