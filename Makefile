@@ -53,10 +53,12 @@ no-std: setup
 	cargo build --no-default-features --lib --target wasm32v1-none
 	cargo build --no-default-features --lib --target wasm32-unknown-unknown
 
-# Generated tables and the phone corpus must be exactly what their scripts produce.
+# Generated tables, the phone corpus and the copy of Unicode's NormalizationTest.txt
+# must be exactly what their scripts produce.
 generated-check: setup
 	node scripts/gen-phone-metadata.mjs --check
 	node scripts/gen-phone-corpus.mjs --check
+	node scripts/gen-normalization-test.mjs --check
 	cargo run --quiet --release --manifest-path tools/gen-nfc/Cargo.toml -- --check
 
 test-rust: setup
