@@ -510,20 +510,29 @@ fn is_phone_digit(c: char) -> bool {
         || ('\u{6f0}'..='\u{6f9}').contains(&c)
 }
 
-/// Byte offsets between two digits of the number itself: before any
-/// extension, `tel:` parameter or letter after the digits, where
-/// libphonenumber-js reads only the digits.
+/// Byte offsets between two digits of the number itself, where
+/// libphonenumber-js reads only the digits: before any extension, `tel:`
+/// parameter or letter after the digits, and not in the digits right before
+/// a `#` (a space there would make them an extension, `555 1212 12#`).
 fn between_digits(input: &str) -> Vec<usize> {
     let mut at = Vec::new();
     let mut seen_digit = false;
+    let mut run_start = 0;
     let mut prev_digit = false;
     for (i, c) in input.char_indices() {
-        if (seen_digit && c.is_alphabetic()) || matches!(c, ';' | '#' | ',' | '~' | '\u{ff5e}') {
+        if matches!(c, '#' | '\u{ff03}') && prev_digit {
+            at.retain(|&p| p < run_start);
+        }
+        if (seen_digit && c.is_alphabetic())
+            || matches!(c, ';' | '#' | '\u{ff03}' | ',' | '~' | '\u{ff5e}')
+        {
             break;
         }
         let digit = is_phone_digit(c);
         if digit && prev_digit {
             at.push(i);
+        } else if digit {
+            run_start = i;
         }
         seen_digit |= digit;
         prev_digit = digit;
