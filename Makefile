@@ -61,9 +61,11 @@ generated-check: setup
 	node scripts/gen-normalization-test.mjs --check
 	cargo run --quiet --release --manifest-path tools/gen-nfc/Cargo.toml -- --check
 
+# The test-release profile (Cargo.toml) is release with overflow checks and
+# debug assertions on.
 test-rust: setup
-	cargo test --release --all-targets
-	cargo test --release --doc
+	cargo test --profile test-release --all-targets
+	cargo test --profile test-release --doc
 
 bench-core: setup
 	cargo bench --bench build_event
