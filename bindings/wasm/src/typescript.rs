@@ -154,7 +154,7 @@ export type ErrorCode =
   | "invalid_region" | "invalid_email" | "invalid_name" | "invalid_event_time"
   | "invalid_json_object" | "invalid_fb_login_id" | "invalid_event_name" | "invalid_revenue"
   | "conflicting_fields" | "body_too_large" | "missing_s2s_key"
-  | "invalid_s2s_key" | "invalid_endpoint";
+  | "invalid_s2s_key" | "invalid_endpoint" | "unknown_field" | "raw_pii";
 
 /** Something accepted but changed or worth a look; the event is still sent. */
 export interface Warning {
