@@ -33,6 +33,7 @@ const event: EventInput = {
 };
 
 const built: BuiltEvent = buildEvent(event, { defaultRegion: "US" });
+const forwarded: BuiltEvent = buildEvent(event, { defaultRegion: "US", unknownFields: "forward" });
 const body: string = built.body;
 const bytes: number = built.bytes;
 const report: ValidationReport = validateEvent({ eventName: "partial" });
@@ -85,5 +86,7 @@ const typo: EventInput = { ...event, event_name: "x" };
 new S2SClient({ appId: "id1" });
 // @ts-expect-error sharing_filter is "all" or a list
 const badFilter: EventInput = { ...event, sharing_filter: "none" };
+// @ts-expect-error unknownFields is "refuse" or "forward"
+buildEvent(event, { unknownFields: "yes" });
 
-export { body, bytes, firstError, hashes, sent, send, inBrowser, missingId, badAtt, badTime, typo, badFilter };
+export { body, bytes, firstError, hashes, sent, send, inBrowser, missingId, badAtt, badTime, typo, badFilter, forwarded };
