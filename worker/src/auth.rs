@@ -11,6 +11,10 @@
 //! A token shorter than [`MIN_TOKEN_CHARS`] is a configuration error: tokens
 //! end up in browsers and scripts, and a short one can be guessed. Logs and
 //! idempotency scopes name a caller by its id, never by its token.
+//!
+//! `STATUS_TOKENS` ([`StatusTokens`]) opens the status page, and nothing
+//! else; a caller token never opens it, and a token in both lists is a
+//! configuration error.
 
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
@@ -112,6 +116,99 @@ impl Callers {
     pub fn is_empty(&self) -> bool {
         self.callers.is_empty()
     }
+}
+
+/// The tokens that open the status page (`STATUS_TOKENS`, comma-separated),
+/// kept as SHA-256 digests.
+#[derive(Default)]
+pub struct StatusTokens {
+    digests: Vec<[u8; 32]>,
+}
+
+impl std::fmt::Debug for StatusTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StatusTokens({} configured)", self.digests.len())
+    }
+}
+
+impl StatusTokens {
+    /// Reads `STATUS_TOKENS`. Unset or empty: the status page is closed to
+    /// everyone. Each token must be at least [`MIN_TOKEN_CHARS`] long,
+    /// without white space, and not also a caller's token.
+    pub fn parse(value: Option<&str>, callers: &Callers) -> Result<StatusTokens, ConfigError> {
+        let mut digests = Vec::new();
+        for token in value
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            if token.chars().count() < MIN_TOKEN_CHARS {
+                return Err(ConfigError(
+                    "STATUS_TOKENS: every token must be at least 16 characters \
+                     (e.g. the output of `openssl rand -hex 32`)",
+                ));
+            }
+            if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(ConfigError(
+                    "STATUS_TOKENS: a token contains white space or control characters",
+                ));
+            }
+            let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+            if callers.callers.iter().any(|(d, _)| d == &digest) {
+                return Err(ConfigError(
+                    "STATUS_TOKENS: a status token is also in CLIENT_TOKENS; callers must not open the status page",
+                ));
+            }
+            digests.push(digest);
+        }
+        Ok(StatusTokens { digests })
+    }
+
+    /// Whether an `Authorization` value carries a status token: `Bearer
+    /// <token>` (scripts) or `Basic` with any user name and the token as
+    /// password (browsers). Constant time in the token, like
+    /// [`Callers::authenticate`].
+    pub fn admit(&self, header: Option<&str>) -> bool {
+        let Some(given) = header.and_then(status_credential) else {
+            return false;
+        };
+        let given = Sha256::digest(given.as_bytes());
+        let mut found = Choice::from(0);
+        for digest in &self.digests {
+            found |= digest.as_slice().ct_eq(given.as_slice());
+        }
+        bool::from(found)
+    }
+
+    /// How many tokens are configured.
+    pub fn len(&self) -> usize {
+        self.digests.len()
+    }
+
+    /// Whether none is (the status page is closed).
+    pub fn is_empty(&self) -> bool {
+        self.digests.is_empty()
+    }
+}
+
+/// The token of a `Bearer` credential, or the password of a `Basic` one
+/// (RFC 7617: base64 of `user:password`, the user name ignored).
+fn status_credential(header: &str) -> Option<String> {
+    if let Some(token) = bearer(header) {
+        return Some(token.to_string());
+    }
+    let (scheme, encoded) = header.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (_user, password) = text.split_once(':')?;
+    (!password.is_empty()).then(|| password.to_string())
 }
 
 /// A caller's default id: `t-` and the first 8 hex digits of its token's SHA-256.
@@ -254,6 +351,58 @@ mod tests {
         assert!(!shop.may(Route::Batch, "com.example.app"));
         let all = callers.authenticate(Some(&format!("Bearer {B}"))).unwrap();
         assert!(all.may(Route::Validate, "id123456789"));
+    }
+
+    #[test]
+    fn status_tokens_open_by_bearer_or_basic_password_only() {
+        use base64::Engine;
+        const S: &str = "status-token-ops-91c2e7";
+        let callers = Callers::parse(Some(A)).unwrap();
+        let status = StatusTokens::parse(Some(&format!(" {S} ,")), &callers).unwrap();
+        assert_eq!(status.len(), 1);
+        let basic = |userpass: &str| {
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(userpass)
+            )
+        };
+        for ok in [
+            format!("Bearer {S}"),
+            format!("bearer  {S} "),
+            basic(&format!("ops:{S}")),
+            basic(&format!(":{S}")),
+            basic(&format!("anyone at all:{S}")),
+        ] {
+            assert!(status.admit(Some(&ok)), "{ok}");
+        }
+        for refused in [
+            None,
+            Some(String::new()),
+            Some(S.to_string()),
+            Some(format!("Bearer {A}")),
+            Some(basic(&format!("ops:{A}"))),
+            Some(basic(&format!("{S}:"))),
+            Some(basic(S)),
+            Some(basic(&format!("ops:{S}x"))),
+            Some(format!("Basic {S}")),
+            Some("Basic !!!".to_string()),
+            Some(format!("Token {S}")),
+        ] {
+            assert!(!status.admit(refused.as_deref()), "{refused:?}");
+        }
+        assert!(!StatusTokens::default().admit(Some(&format!("Bearer {S}"))));
+        assert_eq!(format!("{status:?}"), "StatusTokens(1 configured)");
+    }
+
+    #[test]
+    fn a_status_token_is_never_a_caller_token() {
+        let callers = Callers::parse(Some(&format!("{A},{B}"))).unwrap();
+        for value in [B, "short", "status token with spaces"] {
+            let error = StatusTokens::parse(Some(value), &callers).unwrap_err();
+            assert!(error.0.starts_with("STATUS_TOKENS"), "{value}: {}", error.0);
+            assert!(!error.0.contains(value));
+        }
+        assert!(StatusTokens::parse(None, &callers).unwrap().is_empty());
     }
 
     #[test]

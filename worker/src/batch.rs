@@ -25,6 +25,7 @@ use crate::event::{self, EventContext, Handled, Mode};
 use crate::http::Reply;
 use crate::idempotency::Scope;
 use crate::incoming::split_batch;
+use crate::log::LogOutcome;
 
 /// Runs a batch and gives its answer. `gone` fires when the caller disconnects.
 pub async fn run(
@@ -34,11 +35,24 @@ pub async fn run(
     header_key: Option<String>,
     gone: Option<web_sys::AbortSignal>,
 ) -> Reply {
+    let refused = |field: &str, code: &'static str| {
+        crate::routes::refused_request(
+            cx.route,
+            &cx.app_id,
+            Some(&cx.caller),
+            LogOutcome::Invalid,
+            &[(field, code)],
+        );
+    };
     let items = match split_batch(text) {
         Ok(items) => items,
-        Err(error) => return crate::routes::invalid(vec![error], Vec::new()),
+        Err(error) => {
+            refused(&error.field, error.code.as_str());
+            return crate::routes::invalid(vec![error], Vec::new());
+        }
     };
     if items.len() > MAX_BATCH_EVENTS {
+        refused("", "too_many_events");
         return Reply::json(
             413,
             &json!({ "error": "too_many_events", "max_events": MAX_BATCH_EVENTS }),
@@ -70,14 +84,24 @@ pub async fn run(
                         };
                         event::handle(&cx, EventInput::from_value(value), key, mode).await
                     }
-                    Err(message) => Handled::Invalid(
-                        vec![FieldError::new(
-                            "",
-                            appsflyer_s2s::ErrorCode::InvalidJson,
-                            message,
-                        )],
-                        Vec::new(),
-                    ),
+                    Err(message) => {
+                        // A line that is no JSON: logged and counted like any invalid event.
+                        crate::routes::refused_request(
+                            cx.route,
+                            &cx.app_id,
+                            Some(&cx.caller),
+                            LogOutcome::Invalid,
+                            &[("", "invalid_json")],
+                        );
+                        Handled::Invalid(
+                            vec![FieldError::new(
+                                "",
+                                appsflyer_s2s::ErrorCode::InvalidJson,
+                                message,
+                            )],
+                            Vec::new(),
+                        )
+                    }
                 };
                 result(index, handled)
             }

@@ -16,7 +16,7 @@ use appsflyer_s2s::request::validate_endpoint;
 use appsflyer_s2s::{BuildOptions, RetryPolicy, DEFAULT_ENDPOINT};
 use worker::Env;
 
-use crate::auth::Callers;
+use crate::auth::{Callers, StatusTokens};
 
 /// Largest `/inappevent` and `/validate` request body, refused before parsing.
 pub const MAX_EVENT_REQUEST_BYTES: usize = 64 * 1024;
@@ -49,6 +49,11 @@ pub const DEAD_LETTER_QUEUE: &str = "DEAD_LETTER_QUEUE";
 pub const IDEMPOTENCY: &str = "IDEMPOTENCY";
 /// Binding of the per-caller Rate Limiting namespace.
 pub const CALLER_RATE_LIMIT: &str = "CALLER_RATE_LIMIT";
+/// Binding of the status store Durable Object namespace.
+pub const STATUS: &str = "STATUS";
+/// Ceiling on `STATUS_FLUSH_MS`: a flush waits under `waitUntil`, which the
+/// platform allows 30 s after the answer.
+pub const MAX_STATUS_FLUSH_MS: u64 = 20_000;
 
 /// A configuration problem: the Worker cannot serve until the operator fixes it.
 /// The message names the setting, never its value.
@@ -100,6 +105,11 @@ pub struct Config {
     /// `BATCH_SEND_WINDOW_MS`: how long after a `/batch` arrives its events
     /// may still start to be sent; later ones are queued (see `batch`).
     pub batch_send_window_ms: u64,
+    /// `STATUS_TOKENS`: who may open the status page. None: nobody.
+    pub status_tokens: StatusTokens,
+    /// `STATUS_FLUSH_MS`: how long an isolate gathers counts before it sends
+    /// them to the status store (and so how much an isolate that dies loses).
+    pub status_flush_ms: u64,
 }
 
 thread_local! {
@@ -221,10 +231,18 @@ impl Config {
                 "BATCH_SEND_WINDOW_MS must be at most 10000 milliseconds",
             ));
         }
+        let status_flush_ms = number("STATUS_FLUSH_MS")?.unwrap_or(5_000);
+        if status_flush_ms > MAX_STATUS_FLUSH_MS {
+            return Err(ConfigError(
+                "STATUS_FLUSH_MS must be at most 20000 milliseconds",
+            ));
+        }
+        let callers = Callers::parse(text("CLIENT_TOKENS").as_deref())?;
+        let status_tokens = StatusTokens::parse(text("STATUS_TOKENS").as_deref(), &callers)?;
         Ok(Config {
             endpoint,
             keys,
-            callers: Callers::parse(text("CLIENT_TOKENS").as_deref())?,
+            callers,
             allowed_origins: list(text("ALLOWED_ORIGINS")),
             build,
             fill_ip: text("FILL_IP").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
@@ -236,6 +254,8 @@ impl Config {
                 .unwrap_or_else(|| "appsflyer-s2s-dead-letter".into()),
             replay,
             batch_send_window_ms,
+            status_tokens,
+            status_flush_ms,
         })
     }
 
@@ -291,6 +311,7 @@ fn not_a_number(name: &'static str) -> &'static str {
         "RETRY_RATE_PER_MINUTE" => "RETRY_RATE_PER_MINUTE must be a whole number",
         "REPLAY_MAX" => "REPLAY_MAX must be a whole number",
         "BATCH_SEND_WINDOW_MS" => "BATCH_SEND_WINDOW_MS must be a whole number of milliseconds",
+        "STATUS_FLUSH_MS" => "STATUS_FLUSH_MS must be a whole number of milliseconds",
         _ => "a numeric setting is not a whole number",
     }
 }
@@ -320,6 +341,8 @@ mod tests {
         assert_eq!(cfg.upstream_timeout_ms, 10_000);
         assert!(cfg.lease_ms() > cfg.upstream_timeout_ms);
         assert!(!cfg.build.forwards_unknown_fields());
+        assert!(cfg.status_tokens.is_empty());
+        assert_eq!(cfg.status_flush_ms, 5_000);
         assert_eq!(
             cfg.replay,
             ReplayOptions {
@@ -373,6 +396,9 @@ mod tests {
             ("REPLAY_MAX", "-1"),
             ("BATCH_SEND_WINDOW_MS", "60000"),
             ("RETRY_RATE_PER_MINUTE", "fast"),
+            ("STATUS_FLUSH_MS", "60000"),
+            ("STATUS_FLUSH_MS", "soon"),
+            ("STATUS_TOKENS", "short"),
         ] {
             let error = read(&[(name, value)]).unwrap_err();
             assert!(error.0.starts_with(name), "{name}={value}: {}", error.0);

@@ -166,6 +166,7 @@ fn begin(
         _ => {
             let mut line = log(LogOutcome::Invalid);
             line.errors = errors.iter().map(|e| e.code.as_str()).collect();
+            line.fields = errors.iter().map(|e| e.field.as_str()).collect();
             line.latency_ms = now_ms().saturating_sub(started);
             line.emit();
             return Err(Handled::Invalid(errors, report.warnings));
@@ -227,7 +228,10 @@ async fn claim(cx: &EventContext, prepared: &Prepared) -> Result<Option<String>,
                 replayed: true,
             })
         }
-        Ok(Claim::InFlight) => Err(Handled::InProgress),
+        Ok(Claim::InFlight) => {
+            done(LogOutcome::InProgress);
+            Err(Handled::InProgress)
+        }
         Ok(Claim::Conflict) => {
             done(LogOutcome::KeyReused);
             Err(Handled::KeyReused)
@@ -287,7 +291,11 @@ async fn settle(cx: &EventContext, prepared: &Prepared, sent: Sent) -> Handled {
                     (line.outcome, line.alert) = match queued {
                         Queued::Retry => (LogOutcome::Queued, None),
                         Queued::Held => (LogOutcome::Held, Some(retry::UNAUTHORIZED_ALERT)),
-                        Queued::DeadLettered => (LogOutcome::DeadLettered, None),
+                        Queued::DeadLettered(why) => {
+                            line.dead_letter_reason = Some(why);
+                            line.body = Some(&prepared.request.body);
+                            (LogOutcome::DeadLettered, None)
+                        }
                     };
                     Handled::Answered {
                         answer: answer(202, json!({ "status": "queued" }), warnings),
@@ -302,6 +310,7 @@ async fn settle(cx: &EventContext, prepared: &Prepared, sent: Sent) -> Handled {
         }
         _ => {
             line.outcome = LogOutcome::Rejected;
+            line.body = Some(&prepared.request.body);
             let body = json!({
                 "status": "rejected",
                 "upstream": { "status": sent.status, "body": sent.body },

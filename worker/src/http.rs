@@ -46,6 +46,16 @@ impl Incoming {
         signal.dyn_into::<web_sys::AbortSignal>().ok()
     }
 
+    /// A query parameter's value (the first, decoded), if present.
+    pub fn query(&self, name: &str) -> Option<String> {
+        let url = self.request.url();
+        let query = url.split_once('?')?.1;
+        let query = query.split_once('#').map_or(query, |(q, _)| q);
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
     /// A header's value (`None` if absent; names are case-insensitive).
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers.get(name).ok().flatten()
@@ -93,11 +103,12 @@ impl Incoming {
     }
 }
 
-/// An answer: status, headers and a JSON body (or none).
+/// An answer: status, headers and a body (JSON, or the status page's HTML) or none.
 pub struct Reply {
     /// HTTP status.
     pub status: u16,
     body: Option<String>,
+    content_type: &'static str,
     headers: Vec<(&'static str, String)>,
 }
 
@@ -108,6 +119,27 @@ impl Reply {
             status,
             // A `Value` always serializes.
             body: Some(serde_json::to_string(body).unwrap_or_default()),
+            content_type: "application/json",
+            headers: Vec::new(),
+        }
+    }
+
+    /// `status` with JSON text already serialized.
+    pub fn json_text(status: u16, body: String) -> Reply {
+        Reply {
+            status,
+            body: Some(body),
+            content_type: "application/json",
+            headers: Vec::new(),
+        }
+    }
+
+    /// `status` with an HTML page.
+    pub fn html(status: u16, page: String) -> Reply {
+        Reply {
+            status,
+            body: Some(page),
+            content_type: "text/html; charset=utf-8",
             headers: Vec::new(),
         }
     }
@@ -117,6 +149,7 @@ impl Reply {
         Reply {
             status,
             body: None,
+            content_type: "application/json",
             headers: Vec::new(),
         }
     }
@@ -136,7 +169,7 @@ impl Reply {
     pub fn into_response(self) -> Result<web_sys::Response, JsValue> {
         let headers = web_sys::Headers::new()?;
         if self.body.is_some() {
-            headers.set("content-type", "application/json")?;
+            headers.set("content-type", self.content_type)?;
         }
         for (name, value) in &self.headers {
             headers.append(name, value)?;

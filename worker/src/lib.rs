@@ -7,7 +7,8 @@
 //! delivered or dead-lettered. Routes and answers are in `worker/README.md`.
 //!
 //! The Worker only translates HTTP, queues and storage to and from the core;
-//! every rule about events lives in the core.
+//! every rule about events lives in the core. What it did is counted for
+//! the status page (`GET /status`, [`status`]).
 
 pub mod auth;
 mod batch;
@@ -19,22 +20,28 @@ pub mod incoming;
 pub mod log;
 pub mod retry;
 mod routes;
+pub mod status;
 pub mod upstream;
 
 pub use idempotency::IdempotencyStore;
+pub use status::store::StatusStore;
 
 use worker::{event, web_sys, Context, Env, MessageBatch, Result};
 
 /// HTTP entry point: the platform's own request and response (see [`http`]).
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys::Response> {
-    Ok(routes::handle(http::Incoming::new(req), env, &ctx)
-        .await
-        .into_response()?)
+    let reply = routes::handle(http::Incoming::new(req), env.clone(), &ctx).await;
+    // After the answer is decided, never in its way: the counts go to the
+    // status store later, under waitUntil.
+    status::after(&env, &ctx);
+    Ok(reply.into_response()?)
 }
 
 /// Queue entry point: retries from `RETRY_QUEUE`, replays from the dead-letter queue.
 #[event(queue)]
-async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
-    retry::consume(batch, env).await
+async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, ctx: Context) -> Result<()> {
+    let done = retry::consume(batch, env.clone()).await;
+    status::after(&env, &ctx);
+    done
 }

@@ -7,6 +7,11 @@
 //! Never the S2S key, a caller token, the body or any field of the event
 //! besides its name; every caller-supplied string is cut to
 //! [`MAX_LOGGED_CHARS`].
+//!
+//! Emitting a line also counts it for the status page
+//! ([`crate::status::counts`]): there is one place an outcome is decided to
+//! be reported, so none can be logged without being counted, or counted
+//! without being logged.
 
 use serde::Serialize;
 
@@ -46,6 +51,60 @@ pub enum LogOutcome {
     KeyReused,
     /// The caller went over its rate limit: nothing read or sent.
     RateLimited,
+    /// No caller token, or not a configured one (`401`): nothing read or sent.
+    Unauthorized,
+    /// The caller's token may not use this route or app (`403`).
+    Forbidden,
+    /// No S2S key for the app (`404 unknown_app`).
+    UnknownApp,
+    /// A first request with the same idempotency key is still in flight (`409`).
+    InProgress,
+}
+
+impl LogOutcome {
+    /// Every outcome, in the order the status page lists them.
+    pub const ALL: [LogOutcome; 17] = [
+        LogOutcome::Delivered,
+        LogOutcome::Queued,
+        LogOutcome::Held,
+        LogOutcome::Rejected,
+        LogOutcome::Invalid,
+        LogOutcome::DeadLettered,
+        LogOutcome::Replayed,
+        LogOutcome::Unauthorized,
+        LogOutcome::RateLimited,
+        LogOutcome::Forbidden,
+        LogOutcome::UnknownApp,
+        LogOutcome::Unavailable,
+        LogOutcome::KeyReused,
+        LogOutcome::InProgress,
+        LogOutcome::Valid,
+        LogOutcome::Requeued,
+        LogOutcome::ReplaySkipped,
+    ];
+
+    /// The outcome's name in log lines and on the status page.
+    pub fn name(self) -> &'static str {
+        match self {
+            LogOutcome::Delivered => "delivered",
+            LogOutcome::Queued => "queued",
+            LogOutcome::Held => "held",
+            LogOutcome::Rejected => "rejected",
+            LogOutcome::Invalid => "invalid",
+            LogOutcome::Valid => "valid",
+            LogOutcome::Replayed => "replayed",
+            LogOutcome::DeadLettered => "dead_lettered",
+            LogOutcome::Requeued => "requeued",
+            LogOutcome::ReplaySkipped => "replay_skipped",
+            LogOutcome::Unavailable => "unavailable",
+            LogOutcome::KeyReused => "key_reused",
+            LogOutcome::RateLimited => "rate_limited",
+            LogOutcome::Unauthorized => "unauthorized",
+            LogOutcome::Forbidden => "forbidden",
+            LogOutcome::UnknownApp => "unknown_app",
+            LogOutcome::InProgress => "in_progress",
+        }
+    }
 }
 
 /// One log line.
@@ -88,6 +147,19 @@ pub struct EventLog<'a> {
     /// Something an operator must fix (e.g. a wrong S2S key).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<&'static str>,
+    /// Why a dead letter was made (`retries_exhausted`, `rejected`,
+    /// `no_key`, `unusable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dead_letter_reason: Option<&'a str>,
+    /// The fields of `errors`, in the same order: field names only, never
+    /// values. Kept in the status page's samples, not logged.
+    #[serde(skip)]
+    pub fields: Vec<&'a str>,
+    /// The exact body sent to AppsFlyer (PII already hashed), for the status
+    /// page's samples of rejected and dead-lettered events. Set only for a
+    /// body the core built; never logged.
+    #[serde(skip)]
+    pub body: Option<&'a str>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -117,12 +189,17 @@ impl<'a> EventLog<'a> {
             errors: Vec::new(),
             reason: None,
             alert: None,
+            dead_letter_reason: None,
+            fields: Vec::new(),
+            body: None,
         }
     }
 
-    /// Writes the line with `console.log` (`console.error` when it carries
-    /// an alert, so it stands out in `wrangler tail` and log filters).
+    /// Counts the line for the status page, then writes it with
+    /// `console.log` (`console.error` when it carries an alert, so it stands
+    /// out in `wrangler tail` and log filters).
     pub fn emit(&self) {
+        crate::status::counts::record(self, now_ms());
         if let Ok(line) = serde_json::to_string(self) {
             if self.alert.is_some() {
                 worker::console_error!("{line}");
@@ -162,6 +239,45 @@ mod tests {
             MAX_LOGGED_CHARS + 1
         );
         assert_eq!(bounded("af_purchase"), "af_purchase");
+    }
+
+    #[test]
+    fn every_outcome_is_listed_once_under_its_log_name() {
+        // An exhaustive match: a new outcome does not compile until it is
+        // given a place here, and then the test fails until ALL lists it.
+        let place = |o: LogOutcome| match o {
+            LogOutcome::Delivered => 0,
+            LogOutcome::Queued => 1,
+            LogOutcome::Held => 2,
+            LogOutcome::Rejected => 3,
+            LogOutcome::Invalid => 4,
+            LogOutcome::Valid => 5,
+            LogOutcome::Replayed => 6,
+            LogOutcome::DeadLettered => 7,
+            LogOutcome::Requeued => 8,
+            LogOutcome::ReplaySkipped => 9,
+            LogOutcome::Unavailable => 10,
+            LogOutcome::KeyReused => 11,
+            LogOutcome::RateLimited => 12,
+            LogOutcome::Unauthorized => 13,
+            LogOutcome::Forbidden => 14,
+            LogOutcome::UnknownApp => 15,
+            LogOutcome::InProgress => 16,
+        };
+        let mut seen = [false; LogOutcome::ALL.len()];
+        for outcome in LogOutcome::ALL {
+            assert!(
+                !std::mem::replace(&mut seen[place(outcome)], true),
+                "{outcome:?} twice"
+            );
+            let json = serde_json::to_string(&outcome).unwrap();
+            assert_eq!(json, format!("\"{}\"", outcome.name()));
+            assert!(
+                crate::status::report::OUTCOMES.contains(&outcome.name()),
+                "{outcome:?} is not on the status page"
+            );
+        }
+        assert!(seen.iter().all(|s| *s));
     }
 
     #[test]

@@ -198,8 +198,8 @@ pub enum Queued {
     Retry,
     /// On `RETRY_QUEUE` after a 401, with the long backoff.
     Held,
-    /// The policy allows no retry: on `DEAD_LETTER_QUEUE`.
-    DeadLettered,
+    /// The policy allows no retry: on `DEAD_LETTER_QUEUE`, with why.
+    DeadLettered(&'static str),
 }
 
 /// Queues an event of a request: after its first attempt failed (`sent`),
@@ -227,7 +227,7 @@ pub async fn enqueue(
         Step::DeadLetter(reason) => {
             message.dead_letter_reason = Some(reason.into());
             send(env, DEAD_LETTER_QUEUE, &message, 0).await?;
-            Ok(Queued::DeadLettered)
+            Ok(Queued::DeadLettered(reason))
         }
         Step::Done => Ok(Queued::Retry),
     }
@@ -321,6 +321,7 @@ async fn retry_one(env: &Env, cfg: &Config, raw: &Message<serde_json::Value>) {
             let done = dead_letter_raw(env, raw.body().clone()).await;
             let mut line = EventLog::new("queue", "", None, LogOutcome::DeadLettered);
             line.reason = Some("unusable: the message is not a retry message");
+            line.dead_letter_reason = Some("unusable");
             line.attempt = 0;
             line.emit();
             finish(raw, done, 60);
@@ -331,6 +332,8 @@ async fn retry_one(env: &Env, cfg: &Config, raw: &Message<serde_json::Value>) {
         let done = dead_letter(env, &mut message, "unusable").await;
         let mut line = message.log(LogOutcome::DeadLettered);
         line.reason = Some(problem);
+        // Its body is not one the core built: never shown on the status page.
+        line.dead_letter_reason = Some("unusable");
         line.emit();
         finish(raw, done, 60);
         return;
@@ -345,6 +348,7 @@ async fn retry_one(env: &Env, cfg: &Config, raw: &Message<serde_json::Value>) {
         let done = dead_letter(env, &mut message, "unusable").await;
         let mut line = message.log(LogOutcome::DeadLettered);
         line.reason = Some("the app's S2S key in AF_S2S_KEYS is not usable");
+        line.dead_letter_reason = Some("unusable");
         line.emit();
         finish(raw, done, 60);
         return;
@@ -380,6 +384,11 @@ async fn retry_one(env: &Env, cfg: &Config, raw: &Message<serde_json::Value>) {
     line.upstream_status = sent.status;
     line.latency_ms = sent.latency_ms;
     line.reason = reason.as_deref();
+    if let Step::DeadLetter(why) = step {
+        line.dead_letter_reason = Some(why);
+        // The message passed `unusable`: its body is one the core built.
+        line.body = Some(&message.body);
+    }
     if outcome == LogOutcome::Held {
         line.alert = Some(UNAUTHORIZED_ALERT);
     }

@@ -2,6 +2,9 @@
 //! `worker/README.md`) and CORS. Every request takes one path: configuration,
 //! the route and method, the caller's token and scope, the app and its key,
 //! the caller's rate limit, and only then the body, read with a size bound.
+//! Every answer of an event route is logged (and so counted for the status
+//! page), refusals before the body included. `/status` and `/status.json`
+//! are the status page's ([`crate::status`]), outside CORS.
 
 use std::rc::Rc;
 
@@ -17,6 +20,7 @@ use crate::http::{Incoming, Reply};
 use crate::idempotency::Scope;
 use crate::incoming::{parse_path, percent_decode, Route};
 use crate::log::{EventLog, LogOutcome};
+use crate::status;
 
 /// Seconds a rate-limited caller is told to wait: the binding's period.
 const RATE_LIMIT_RETRY_AFTER: &str = "10";
@@ -33,6 +37,9 @@ pub async fn handle(req: Incoming, env: Env, ctx: &Context) -> Reply {
             );
         }
     };
+    if let Some(page) = status::Page::of(&req.path()) {
+        return status::serve(&req, &env, &cfg, page).await;
+    }
     let cors = req.header("origin").and_then(|o| cfg.cors_origin(&o));
     let response = route(req, env, ctx, cfg, cors.is_some()).await;
     with_cors(response, cors)
@@ -65,18 +72,35 @@ async fn route(
         Route::Batch => config::MAX_BATCH_REQUEST_BYTES,
         _ => config::MAX_EVENT_REQUEST_BYTES,
     };
+    let refused = |code| {
+        let caller = Some(admitted.caller.id.as_str());
+        refused_request(
+            admitted.route,
+            &admitted.app_id,
+            caller,
+            LogOutcome::Invalid,
+            &[("", code)],
+        );
+    };
     let text = match req.body(limit).await {
         Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => text,
-            Err(_) => return whole_body_error("the body is not UTF-8 text"),
+            Err(_) => {
+                refused("invalid_json");
+                return whole_body_error("the body is not UTF-8 text");
+            }
         },
         Ok(None) => {
+            refused("payload_too_large");
             return Reply::json(
                 413,
                 &json!({ "error": "payload_too_large", "max_bytes": limit }),
-            )
+            );
         }
-        Err(_) => return whole_body_error("the body could not be read to its end"),
+        Err(_) => {
+            refused("invalid_json");
+            return whole_body_error("the body could not be read to its end");
+        }
     };
     let header_key = req.header("idempotency-key");
     let cx = EventContext {
@@ -127,6 +151,7 @@ fn admit(req: &Incoming, cfg: &Config, cors_allowed: bool) -> Result<Admitted, R
         .callers
         .authenticate(req.header("authorization").as_deref())
     else {
+        refused_request(route, raw_app_id, None, LogOutcome::Unauthorized, &[]);
         return Err(Reply::json(401, &json!({ "error": "unauthorized" }))
             .header("www-authenticate", "Bearer"));
     };
@@ -145,6 +170,7 @@ fn admit(req: &Incoming, cfg: &Config, cors_allowed: bool) -> Result<Admitted, R
         ),
     };
     if !caller.may(route, &app_id) {
+        refused_request(route, &app_id, Some(&caller.id), LogOutcome::Forbidden, &[]);
         return Err(Reply::json(
             403,
             &json!({
@@ -154,10 +180,25 @@ fn admit(req: &Incoming, cfg: &Config, cors_allowed: bool) -> Result<Admitted, R
         ));
     }
     if app_id_error.is_none() && cfg.key_for(&app_id).is_none() {
+        refused_request(
+            route,
+            &app_id,
+            Some(&caller.id),
+            LogOutcome::UnknownApp,
+            &[],
+        );
         return Err(Reply::json(404, &json!({ "error": "unknown_app" })));
     }
     if let (Route::Batch, Some(error)) = (route, &app_id_error) {
         // It would make every event of the batch invalid: say it once.
+        let codes = [(error.field.as_str(), error.code.as_str())];
+        refused_request(
+            route,
+            &app_id,
+            Some(&caller.id),
+            LogOutcome::Invalid,
+            &codes,
+        );
         return Err(invalid(vec![error.clone()], Vec::new()));
     }
     Ok(Admitted {
@@ -194,6 +235,25 @@ pub async fn within_rate(env: &Env, caller: &str, units: usize) -> bool {
         .await
         .into_iter()
         .all(|outcome| outcome.map_or(true, |o| o.success))
+}
+
+/// Logs (and so counts) a request refused before any event of it was read:
+/// a token refused, a route or app not allowed, an unknown app, a body
+/// too large or unreadable, a batch refused whole. `errors` are (field,
+/// code) pairs.
+pub fn refused_request(
+    route: Route,
+    app_id: &str,
+    caller: Option<&str>,
+    outcome: LogOutcome,
+    errors: &[(&str, &'static str)],
+) {
+    let mut line = EventLog::new(route.name(), app_id, None, outcome);
+    line.caller = caller;
+    line.attempt = 0;
+    line.errors = errors.iter().map(|(_, code)| *code).collect();
+    line.fields = errors.iter().map(|(field, _)| *field).collect();
+    line.emit();
 }
 
 /// The `429` of a caller over its rate limit, with its log line.

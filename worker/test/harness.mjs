@@ -21,6 +21,8 @@ export const KEYS = {
   "com.example/app": "s2s-key-slash-9e4d27aa",
 };
 export const ORIGIN = "https://shop.example";
+/** Tokens of the status page (`STATUS_TOKENS`): never a caller's. */
+export const STATUS_TOKENS = ["status-token-ops-91c2e7d4", "status-token-oncall-5b7a03"];
 
 /**
  * Starts the fake AppsFlyer and Miniflare.
@@ -37,6 +39,9 @@ export const ORIGIN = "https://shop.example";
  *   Miniflare's entry worker (its URL is `await mf.ready`); `direct` serves
  *   it on a socket of its own, as production does (`directUrl`);
  *   `inspectorPort` opens workerd's V8 inspector; `script` is another build.
+ * - `status` (default true) binds the status store (`STATUS`, class
+ *   `StatusStore`) and sets `STATUS_TOKENS` (below); false for a build from
+ *   before the status page (the bench's baseline).
  */
 export async function start({
   bindings = {},
@@ -49,6 +54,7 @@ export async function start({
   inspectorPort,
   direct = false,
   script = WORKER_SCRIPT,
+  status = true,
 } = {}) {
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`make worker\` first`);
   const fake = await startFakeAppsFlyer({ faults });
@@ -73,6 +79,7 @@ export async function start({
       RETRY_BASE_DELAY_MS: "0",
       UPSTREAM_TIMEOUT_MS: "1000",
       DEAD_LETTER_QUEUE_NAME: DEAD_LETTER_QUEUE,
+      ...(status ? { STATUS_TOKENS: STATUS_TOKENS.join(",") } : {}),
       ...bindings,
     },
     ratelimits: { CALLER_RATE_LIMIT: { simple: { limit: rateLimit, period: 10 } } },
@@ -84,6 +91,7 @@ export async function start({
         broken === "idempotency"
           ? { className: "Unreachable", scriptName: "unreachable-store" }
           : { className: "IdempotencyStore", useSQLite: true },
+      ...(status ? { STATUS: { className: "StatusStore", useSQLite: true } } : {}),
     },
     ...(broken === "queue"
       ? { wrappedBindings: { RETRY_QUEUE: "failing-queue", DEAD_LETTER_QUEUE: "failing-queue" } }
