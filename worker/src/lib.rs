@@ -40,8 +40,11 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys:
 
 /// Queue entry point: retries from `RETRY_QUEUE`, replays from the dead-letter queue.
 #[event(queue)]
-async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, ctx: Context) -> Result<()> {
+async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
     let done = retry::consume(batch, env.clone()).await;
-    status::after(&env, &ctx);
+    // Sent now, not later under waitUntil: a consumer's invocation lasts
+    // until its waitUntil work ends, and with one consumer at a time
+    // (max_concurrency = 1) a timer there would hold up the next batch.
+    status::flush(&env).await;
     done
 }

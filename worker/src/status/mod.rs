@@ -7,7 +7,10 @@
 //!   `waitUntil`, `STATUS_FLUSH_MS` (5 s) after the first event it has not
 //!   sent: nothing is added to an answer's latency, the store gets one
 //!   request per isolate every few seconds however busy the Worker is, and
-//!   an isolate that dies loses at most those seconds of counts.
+//!   an isolate that dies loses at most those seconds of counts. The queue
+//!   consumer sends its counts at the end of each batch instead (its
+//!   invocation would otherwise last until the timer ends, holding up the
+//!   next batch).
 //! - [`store`]: the `StatusStore` Durable Object (SQLite), 30 days.
 //! - [`report`] and [`page`]: `GET /status.json` and `GET /status`, for
 //!   holders of a status token only ([`serve`]).
@@ -46,7 +49,7 @@ thread_local! {
     static UNBOUND: Cell<bool> = const { Cell::new(false) };
 }
 
-/// After each request and queue batch: if this isolate counted something
+/// After each request: if this isolate counted something
 /// and no flush is scheduled, schedules one `STATUS_FLUSH_MS` from now
 /// under `waitUntil`. The flush is marked done before it takes the counts,
 /// so anything counted after it is taken schedules the next one.
@@ -73,8 +76,11 @@ pub fn after(env: &Env, ctx: &Context) {
 }
 
 /// Sends this isolate's counts, and any flush the store did not take
-/// before, oldest first. A flush carries an id, so one the store took but
-/// whose answer was lost counts once when sent again.
+/// before, oldest first. Each flush is taken off the list while it is
+/// sent, so two flushes running at once (a timer's and a status read's)
+/// never send the same one; one that fails goes back for the next try. A
+/// flush carries an id, so one the store took but whose answer was lost
+/// counts once when sent again.
 pub async fn flush(env: &Env) {
     if let Some(flush) = counts::take(random_id()) {
         UNSENT.with(|u| {
@@ -88,24 +94,14 @@ pub async fn flush(env: &Env) {
             }
         });
     }
-    loop {
-        let Some(next) = UNSENT.with(|u| u.borrow().front().cloned()) else {
+    while let Some(next) = UNSENT.with(|u| u.borrow_mut().pop_front()) {
+        if let Err(e) = send(env, &next).await {
+            worker::console_error!(
+                "{{\"log\":\"status\",\"error\":\"counts not sent to the status store: {}\"}}",
+                e.to_string().replace(['"', '\\'], "'")
+            );
+            UNSENT.with(|u| u.borrow_mut().push_front(next));
             return;
-        };
-        match send(env, &next).await {
-            Ok(()) => UNSENT.with(|u| {
-                let mut unsent = u.borrow_mut();
-                if unsent.front().is_some_and(|f| f.id == next.id) {
-                    unsent.pop_front();
-                }
-            }),
-            Err(e) => {
-                worker::console_error!(
-                    "{{\"log\":\"status\",\"error\":\"counts not sent to the status store: {}\"}}",
-                    e.to_string().replace(['"', '\\'], "'")
-                );
-                return;
-            }
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::report::{utc, Report, Window, WindowReport, ALWAYS_PLOTTED, OUTCOMES};
+use super::report::{utc, GroupTotals, Report, Window, WindowReport, ALWAYS_PLOTTED, OUTCOMES};
 
 /// The page's stylesheet, inline.
 const CSS: &str = include_str!("page.css");
@@ -26,7 +26,7 @@ const H: f64 = 92.0;
 /// against `page.css`), and the empty `data:` icon; no script, connection,
 /// frame or form.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; \
-    style-src 'sha256-c02O68zPiGhv9Xy91Hqg3ovGILgglHHtS2CJrY2vFrk='; img-src data:; \
+    style-src 'sha256-DFUFZfyeIXummjhlYErmUwn0hRkuYPiChnLghaD84DU='; img-src data:; \
     base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// A link to the page (`/status`, or `/status.json`) for a window and,
@@ -98,6 +98,42 @@ fn plot(window: Window, w: &WindowReport, outcome: &str) -> Markup {
                 text x="0" y=(H - 2.0) { (bucket_label(window, w.start_ms)) }
                 text x=(W) y=(H - 2.0) text-anchor="end" { (bucket_label(window, end_ms)) " UTC" }
             }
+        }
+    }
+}
+
+/// The table of totals per app, or per app and `eventName`.
+fn groups(window: Window, rows: &[GroupTotals], with_event: bool) -> Markup {
+    const SHOWN: [&str; 5] = [
+        "delivered",
+        "queued",
+        "rejected",
+        "invalid",
+        "dead_lettered",
+    ];
+    html! {
+        @if rows.is_empty() {
+            p.quiet { "None in this window." }
+        } @else {
+            div.scroll { table {
+                thead { tr {
+                    th { "app" } @if with_event { th { "event" } }
+                    th.n { "delivered" } th.n.wide { "queued" } th.n { "rejected" }
+                    th.n { "invalid" } th.n { "dead-lettered" } th.n.wide { "other" } th.n { "rate" }
+                } }
+                tbody { @for g in rows {
+                    @let get = |o: &str| g.totals.get(o).copied().unwrap_or(0);
+                    @let shown: u64 = SHOWN.iter().map(|o| get(o)).sum();
+                    tr {
+                        td.id { @if g.app_id.is_empty() { span.quiet { "(refused tokens: no app)" } }
+                             @else { a href=(link("/status", window, Some(&g.app_id))) { code { (g.app_id) } } } }
+                        @if with_event { td.id { code { (g.event_name.as_deref().filter(|e| !e.is_empty()).unwrap_or("—")) } } }
+                        @for outcome in SHOWN { td.n.wide[outcome == "queued"] { (get(outcome)) } }
+                        td.n.wide { (g.totals.values().sum::<u64>() - shown) }
+                        td.n { (percent(g.delivery_rate)) }
+                    }
+                } }
+            } }
         }
     }
 }
@@ -184,33 +220,14 @@ pub fn render(report: &Report, window: Window) -> String {
                         div.scroll { table {
                             thead { tr { th { "outcome" } th { "reason or error code" } th.n { "count" } } }
                             tbody { @for r in &w.reasons {
-                                tr { td { span class={"swatch o-" (r.outcome)} {} (r.outcome) } td { code { (r.reason) } } td.n { (r.count) } }
+                                tr { td.nw { span class={"swatch o-" (r.outcome)} {} (r.outcome) } td { code { (r.reason) } } td.n { (r.count) } }
                             } }
                         } }
                     }
                     h2 { "By app" }
-                    @if w.apps.is_empty() {
-                        p.quiet { "No app in this window." }
-                    } @else {
-                        div.scroll { table {
-                            thead { tr {
-                                th { "app" } th.n { "delivered" } th.n { "queued" } th.n { "rejected" }
-                                th.n { "invalid" } th.n { "dead-lettered" } th.n.wide { "other" } th.n { "rate" }
-                            } }
-                            tbody { @for a in &w.apps {
-                                @let get = |o: &str| a.totals.get(o).copied().unwrap_or(0);
-                                @let shown: u64 = ["delivered", "queued", "rejected", "invalid", "dead_lettered"].iter().map(|o| get(o)).sum();
-                                tr {
-                                    td { @if a.app_id.is_empty() { span.quiet { "(refused tokens: no app)" } }
-                                         @else { a href=(link("/status", window, Some(&a.app_id))) { code { (a.app_id) } } } }
-                                    td.n { (get("delivered")) } td.n { (get("queued")) } td.n { (get("rejected")) }
-                                    td.n { (get("invalid")) } td.n { (get("dead_lettered")) }
-                                    td.n.wide { (a.totals.values().sum::<u64>() - shown) }
-                                    td.n { (percent(a.delivery_rate)) }
-                                }
-                            } }
-                        } }
-                    }
+                    (groups(window, &w.apps, false))
+                    h2 { "By event" }
+                    (groups(window, &w.events, true))
                     h2 { "Samples: rejected, invalid and dead-lettered events" }
                     @if report.samples.is_empty() {
                         p.quiet { "None kept." }
@@ -222,10 +239,10 @@ pub fn render(report: &Report, window: Window) -> String {
                                          th { "status or errors" } th { "answer" } th.wide { "route" } th { "body sent" } } }
                             tbody { @for sample in &report.samples {
                                 tr {
-                                    td { (utc(sample.at_ms).get(..19).unwrap_or("")) }
-                                    td { code { (sample.app_id) } }
-                                    td { code { (sample.event_name.as_deref().unwrap_or("—")) } }
-                                    td { span class={"swatch o-" (sample.outcome)} {} (sample.outcome)
+                                    td.when { (utc(sample.at_ms).get(..10).unwrap_or("")) br; (utc(sample.at_ms).get(11..19).unwrap_or("")) }
+                                    td.id { code { (sample.app_id) } }
+                                    td.id { code { (sample.event_name.as_deref().unwrap_or("—")) } }
+                                    td.nw { span class={"swatch o-" (sample.outcome)} {} (sample.outcome)
                                          @if sample.ambiguous { " (ambiguous)" } }
                                     td {
                                         @if let Some(status) = sample.upstream_status { (status) " " }
@@ -267,7 +284,7 @@ pub fn render(report: &Report, window: Window) -> String {
 mod tests {
     use super::*;
     use crate::status::counts::{Sample, SampleError};
-    use crate::status::report::{AppCount, BucketCount, ReasonCount, WindowReport, Windows};
+    use crate::status::report::{BucketCount, GroupCount, ReasonCount, WindowReport, Windows};
     use base64::Engine;
     use sha2::{Digest, Sha256};
 
@@ -297,18 +314,21 @@ mod tests {
                 n: 1,
             },
         ];
-        let apps = vec![AppCount {
+        let group = |event_name: Option<&str>| GroupCount {
             app_id: "<b>app</b>".into(),
+            event_name: event_name.map(str::to_string),
             outcome: "delivered".into(),
             n: 10,
-        }];
+        };
+        let apps = vec![group(None)];
+        let events = vec![group(Some("<i>af</i>"))];
         let reasons = vec![ReasonCount {
             outcome: "rejected".into(),
             reason: "400 <script>x</script>".into(),
             count: 2,
         }];
-        let hour = WindowReport::assemble(Window::Hour, NOW, &rows, reasons, &apps);
-        let empty = |w| WindowReport::assemble(w, NOW, &[], Vec::new(), &[]);
+        let hour = WindowReport::assemble(Window::Hour, NOW, &rows, reasons, &apps, &events);
+        let empty = |w| WindowReport::assemble(w, NOW, &[], Vec::new(), &[], &[]);
         Report {
             generated_at: "".into(),
             generated_at_ms: NOW,
@@ -361,7 +381,12 @@ mod tests {
     #[test]
     fn every_value_is_escaped() {
         let html = render(&report(Some("<b>app</b>")), Window::Hour);
-        for raw in ["<b>app</b>", "<script>x</script>", "<img src=x"] {
+        for raw in [
+            "<b>app</b>",
+            "<script>x</script>",
+            "<img src=x",
+            "<i>af</i>",
+        ] {
             assert!(!html.contains(raw), "{raw} reached the page unescaped");
         }
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));

@@ -135,11 +135,13 @@ pub struct BucketCount {
     pub n: u64,
 }
 
-/// Events of one outcome for one app (a row of the store).
+/// Events of one outcome for one app, or one app and `eventName` (a row of the store).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppCount {
+pub struct GroupCount {
     /// The app id (`""`: requests refused for their token).
     pub app_id: String,
+    /// The `eventName` (`""`: none), for totals per event.
+    pub event_name: Option<String>,
     /// The outcome.
     pub outcome: String,
     /// How many.
@@ -168,11 +170,14 @@ pub struct ReasonCount {
     pub count: u64,
 }
 
-/// One app's totals in a window.
+/// One app's totals in a window, or one app's and `eventName`'s.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AppTotals {
+pub struct GroupTotals {
     /// The app id (`""`: requests refused for their token, which name no app).
     pub app_id: String,
+    /// The `eventName` (`""`: none), in totals per event.
+    #[serde(rename = "eventName", skip_serializing_if = "Option::is_none")]
+    pub event_name: Option<String>,
     /// Events per outcome (only outcomes that happened).
     pub totals: BTreeMap<String, u64>,
     /// See [`delivery_rate`].
@@ -198,17 +203,52 @@ pub struct WindowReport {
     /// The most frequent reasons and error codes, most frequent first.
     pub reasons: Vec<ReasonCount>,
     /// Totals per app, busiest first.
-    pub apps: Vec<AppTotals>,
+    pub apps: Vec<GroupTotals>,
+    /// Totals per app and `eventName`, the busiest [`EVENTS_IN_REPORT`] first.
+    pub events: Vec<GroupTotals>,
+}
+
+/// Pairs of app and `eventName` listed per window.
+pub const EVENTS_IN_REPORT: usize = 50;
+
+/// Rows (busiest group first) as totals per group, in the rows' order.
+/// Groups are few (at most a hundred apps, fifty events): a list will do.
+fn group(rows: &[GroupCount]) -> Vec<GroupTotals> {
+    let mut groups: Vec<GroupTotals> = Vec::new();
+    for row in rows {
+        let index = match groups
+            .iter()
+            .position(|g| g.app_id == row.app_id && g.event_name == row.event_name)
+        {
+            Some(index) => index,
+            None => {
+                groups.push(GroupTotals {
+                    app_id: row.app_id.clone(),
+                    event_name: row.event_name.clone(),
+                    totals: BTreeMap::new(),
+                    delivery_rate: None,
+                });
+                groups.len() - 1
+            }
+        };
+        *groups[index].totals.entry(row.outcome.clone()).or_default() += row.n;
+    }
+    for g in &mut groups {
+        g.delivery_rate = delivery_rate(&g.totals);
+    }
+    groups
 }
 
 impl WindowReport {
-    /// A window's report from the store's rows (`app_rows` busiest app first).
+    /// A window's report from the store's rows (`app_rows` and
+    /// `event_rows` busiest first).
     pub fn assemble(
         window: Window,
         now_ms: u64,
         rows: &[BucketCount],
         reasons: Vec<ReasonCount>,
-        app_rows: &[AppCount],
+        app_rows: &[GroupCount],
+        event_rows: &[GroupCount],
     ) -> WindowReport {
         let first = window.first_bucket(now_ms);
         let buckets = window.buckets() as usize;
@@ -230,25 +270,6 @@ impl WindowReport {
         for (outcome, counts) in &series {
             totals.insert(outcome.clone(), counts.iter().sum());
         }
-        // In the rows' order (busiest app first); at most a hundred apps.
-        let mut apps: Vec<AppTotals> = Vec::new();
-        for row in app_rows {
-            let index = match apps.iter().position(|a| a.app_id == row.app_id) {
-                Some(index) => index,
-                None => {
-                    apps.push(AppTotals {
-                        app_id: row.app_id.clone(),
-                        totals: BTreeMap::new(),
-                        delivery_rate: None,
-                    });
-                    apps.len() - 1
-                }
-            };
-            *apps[index].totals.entry(row.outcome.clone()).or_default() += row.n;
-        }
-        for app in &mut apps {
-            app.delivery_rate = delivery_rate(&app.totals);
-        }
         let bucket_ms = window.bucket_minutes() * 60_000;
         WindowReport {
             bucket: window.bucket_name().to_string(),
@@ -258,7 +279,8 @@ impl WindowReport {
             series,
             totals,
             reasons,
-            apps,
+            apps: group(app_rows),
+            events: group(event_rows),
         }
     }
 }
@@ -390,23 +412,46 @@ mod tests {
             row(first + 5, "no_such_outcome", 7),
         ];
         let apps = [
-            AppCount {
+            GroupCount {
                 app_id: "a".into(),
+                event_name: None,
                 outcome: "delivered".into(),
                 n: 4,
             },
-            AppCount {
+            GroupCount {
                 app_id: "a".into(),
+                event_name: None,
                 outcome: "rejected".into(),
                 n: 1,
             },
-            AppCount {
+            GroupCount {
                 app_id: "b".into(),
+                event_name: None,
                 outcome: "delivered".into(),
                 n: 1,
             },
         ];
-        let report = WindowReport::assemble(Window::Hour, NOW, &rows, Vec::new(), &apps);
+        let events = [
+            GroupCount {
+                app_id: "a".into(),
+                event_name: Some("af_purchase".into()),
+                outcome: "delivered".into(),
+                n: 3,
+            },
+            GroupCount {
+                app_id: "a".into(),
+                event_name: Some("af_login".into()),
+                outcome: "delivered".into(),
+                n: 1,
+            },
+            GroupCount {
+                app_id: "a".into(),
+                event_name: Some("af_purchase".into()),
+                outcome: "rejected".into(),
+                n: 1,
+            },
+        ];
+        let report = WindowReport::assemble(Window::Hour, NOW, &rows, Vec::new(), &apps, &events);
         let delivered = &report.series["delivered"];
         assert_eq!(delivered.len(), 60);
         assert_eq!((delivered[0], delivered[59]), (3, 2));
@@ -420,6 +465,13 @@ mod tests {
         assert_eq!(report.apps[0].totals["delivered"], 4);
         assert_eq!(report.apps[0].delivery_rate, Some(0.8));
         assert_eq!(report.apps[1].delivery_rate, Some(1.0));
+        let purchase = &report.events[0];
+        assert_eq!(purchase.event_name.as_deref(), Some("af_purchase"));
+        assert_eq!(
+            (purchase.totals["delivered"], purchase.totals["rejected"]),
+            (3, 1)
+        );
+        assert_eq!(report.events.len(), 2);
     }
 
     #[test]

@@ -35,8 +35,8 @@ use worker::{
 
 use super::counts::{Flush, Sample, OTHER};
 use super::report::{
-    minute_of, retries_pending, rfc3339, AppCount, BucketCount, ReasonCount, Report, RouteCount,
-    Window, WindowReport, Windows, PENDING_LOOKBACK_HOURS,
+    minute_of, retries_pending, rfc3339, BucketCount, GroupCount, ReasonCount, Report, RouteCount,
+    Window, WindowReport, Windows, EVENTS_IN_REPORT, PENDING_LOOKBACK_HOURS,
 };
 
 /// How long counts, reasons and samples are kept.
@@ -51,7 +51,8 @@ pub const SAMPLES_PER_APP: usize = 100;
 pub const SAMPLES_IN_REPORT: usize = 100;
 /// Reasons listed per window.
 pub const REASONS_IN_REPORT: usize = 25;
-/// How often the alarm prunes.
+/// How often the alarm prunes, unless `STATUS_PRUNE_EVERY_MS` says otherwise
+/// (the tests make it a second).
 const PRUNE_EVERY_MS: i64 = 60 * 60 * 1000;
 /// How long a flush id is remembered.
 const FLUSH_IDS_KEPT_MS: u64 = 24 * 60 * 60 * 1000;
@@ -86,13 +87,21 @@ CREATE TABLE IF NOT EXISTS event_names (
 pub struct StatusStore {
     state: State,
     schema_ready: Cell<bool>,
+    prune_every_ms: i64,
 }
 
 impl DurableObject for StatusStore {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
+        let prune_every_ms = env
+            .var("STATUS_PRUNE_EVERY_MS")
+            .ok()
+            .and_then(|v| v.to_string().trim().parse::<i64>().ok())
+            .filter(|ms| *ms > 0)
+            .unwrap_or(PRUNE_EVERY_MS);
         StatusStore {
             state,
             schema_ready: Cell::new(false),
+            prune_every_ms,
         }
     }
 
@@ -109,7 +118,7 @@ impl DurableObject for StatusStore {
                 let work_sql = sql.clone();
                 in_transaction(&storage, move || apply(&work_sql, flush, now))?;
                 if storage.get_alarm().await?.is_none() {
-                    storage.set_alarm(PRUNE_EVERY_MS).await?;
+                    storage.set_alarm(self.prune_every_ms).await?;
                 }
                 Ok(Response::empty()?.with_status(204))
             }
@@ -135,7 +144,7 @@ impl DurableObject for StatusStore {
         let sql = self.sql();
         prune(&sql, js_sys::Date::now() as u64)?;
         if exists(&sql, "SELECT 1 FROM counts LIMIT 1", Vec::new())? {
-            self.state.storage().set_alarm(PRUNE_EVERY_MS).await?;
+            self.state.storage().set_alarm(self.prune_every_ms).await?;
         }
         Response::empty()
     }
@@ -464,25 +473,33 @@ fn window(
     })
     .collect();
     // Busiest app first.
-    let by_app: Vec<AppCount> = rows_for(
+    let by_app = groups(
         sql,
         &format!(
             "WITH w AS (SELECT app_id, outcome, SUM(n) AS n FROM {table} \
                WHERE {bucket} >= ? {{app}} GROUP BY app_id, outcome), \
              t AS (SELECT app_id, SUM(n) AS total FROM w GROUP BY app_id) \
-             SELECT w.app_id, w.outcome, w.n FROM w JOIN t ON t.app_id = w.app_id \
+             SELECT w.app_id, NULL, w.outcome, w.n FROM w JOIN t ON t.app_id = w.app_id \
              ORDER BY t.total DESC, w.app_id, w.outcome"
         ),
-        vec![int(first)],
+        first,
         app,
-    )?
-    .iter()
-    .map(|row| AppCount {
-        app_id: text(row, 0),
-        outcome: text(row, 1),
-        n: number(row, 2),
-    })
-    .collect();
+    )?;
+    // The busiest app and eventName pairs first.
+    let by_event = groups(
+        sql,
+        &format!(
+            "WITH w AS (SELECT app_id, event_name, outcome, SUM(n) AS n FROM {table} \
+               WHERE {bucket} >= ? {{app}} GROUP BY app_id, event_name, outcome), \
+             t AS (SELECT app_id, event_name, SUM(n) AS total FROM w GROUP BY app_id, event_name \
+               ORDER BY total DESC, app_id, event_name LIMIT {EVENTS_IN_REPORT}) \
+             SELECT w.app_id, w.event_name, w.outcome, w.n FROM w \
+             JOIN t ON t.app_id = w.app_id AND t.event_name = w.event_name \
+             ORDER BY t.total DESC, w.app_id, w.event_name, w.outcome"
+        ),
+        first,
+        app,
+    )?;
     let reasons: Vec<ReasonCount> = rows_for(
         sql,
         &format!(
@@ -500,8 +517,25 @@ fn window(
     })
     .collect();
     Ok(WindowReport::assemble(
-        window, now_ms, &series, reasons, &by_app,
+        window, now_ms, &series, reasons, &by_app, &by_event,
     ))
+}
+
+/// The rows of a totals-per-group query: app id, `eventName` (or NULL),
+/// outcome, count.
+fn groups(sql: &SqlStorage, query: &str, first: u64, app: Option<&str>) -> Result<Vec<GroupCount>> {
+    Ok(rows_for(sql, query, vec![int(first)], app)?
+        .iter()
+        .map(|row| GroupCount {
+            app_id: text(row, 0),
+            event_name: match row.get(1) {
+                Some(SqlStorageValue::String(name)) => Some(name.clone()),
+                _ => None,
+            },
+            outcome: text(row, 2),
+            n: number(row, 3),
+        })
+        .collect())
 }
 
 /// The report at `now_ms`, for one app or all.
