@@ -2,13 +2,19 @@
 #
 #   make worker        build worker/build/ with worker-build (offline: pinned local tools)
 #   make dev-worker    the Worker on http://127.0.0.1:8787 with `wrangler dev`, and a local
-#                      AppsFlyer stand-in on 127.0.0.1:8788 that prints each event (Ctrl-C stops both)
+#                      AppsFlyer stand-in on 127.0.0.1:8788 that prints each event and, in its
+#                      dev mode, fails some (Ctrl-C stops both); the status page is
+#                      http://127.0.0.1:8787/status (password: STATUS_TOKENS in .dev.vars)
 #   make test-worker   the Worker's native unit tests, fmt and clippy (wasm32), the
-#                      Miniflare suites (worker/test/*.test.mjs), a 500-event
-#                      fault-injection soak (worker/test/soak.mjs) and `wrangler deploy --dry-run`
+#                      Miniflare suites (worker/test/*.test.mjs; the status page's in headless
+#                      Chromium too), a 500-event fault-injection soak (worker/test/soak.mjs)
+#                      and `wrangler deploy --dry-run`
 #   make bench-worker  the Worker's .wasm size (raw, gzip), CPU time per forwarded event
 #                      (worker/bench/bench.mjs), a 10,000-event fault-injection soak and
 #                      throughput and p50/p99 latency under load (worker/bench/load.mjs)
+#   make bench-worker-baseline WORKER_BASELINE=<commit>
+#                      CPU per forwarded event of this build and of <commit>'s Worker, side
+#                      by side in one run (alternating rounds), and their ratio
 
 TEST_TARGETS += test-worker
 BENCH_TARGETS += bench-worker
@@ -37,10 +43,15 @@ WORKER_BUILD_ENV := \
   CARGO_PROFILE_RELEASE_PANIC=abort
 WRANGLER := WRANGLER_SEND_METRICS=false $(CURDIR)/node_modules/.bin/wrangler
 
-.PHONY: worker worker-setup dev-worker test-worker worker-lint worker-unit bench-worker
+.PHONY: worker worker-setup worker-test-setup dev-worker test-worker worker-lint worker-unit \
+	bench-worker bench-worker-baseline
 
 worker-setup:
 	@scripts/setup.sh core wasm
+
+# The status page's test opens it in Debian's headless Chromium.
+worker-test-setup:
+	@scripts/setup.sh core wasm browser
 
 worker: worker-setup $(WORKER_OUT)
 
@@ -56,7 +67,8 @@ $(WORKER_OUT): $(WORKER_SOURCES)
 dev-worker: worker
 	@if [ ! -f .dev.vars ]; then cp .dev.vars.example .dev.vars; echo "dev-worker: created .dev.vars from .dev.vars.example"; fi
 	@echo "dev-worker: Worker on http://127.0.0.1:$(WORKER_DEV_PORT), AppsFlyer stand-in on http://127.0.0.1:$(AF_DEV_PORT); Ctrl-C stops both"
-	@node scripts/fake-appsflyer.mjs --port $(AF_DEV_PORT) & fake=$$!; \
+	@echo "dev-worker: status page on http://127.0.0.1:$(WORKER_DEV_PORT)/status (any user name; password: STATUS_TOKENS in .dev.vars)"
+	@node scripts/fake-appsflyer.mjs --port $(AF_DEV_PORT) --dev & fake=$$!; \
 	  trap 'kill $$fake 2>/dev/null || true' EXIT INT TERM; \
 	  $(WRANGLER) dev --ip 127.0.0.1 --port $(WORKER_DEV_PORT) \
 	    --var AF_ENDPOINT:http://127.0.0.1:$(AF_DEV_PORT) \
@@ -72,7 +84,7 @@ worker-lint: worker-setup
 worker-unit: worker-setup
 	cargo test --quiet -p appsflyer-s2s-worker
 
-test-worker: worker-lint worker-unit worker
+test-worker: worker-test-setup worker-lint worker-unit worker
 	node --test --test-concurrency=1 --test-timeout=180000 worker/test/*.test.mjs
 	node worker/test/soak.mjs $(SOAK_SMOKE_EVENTS)
 	$(WRANGLER) deploy --dry-run --outdir target/worker-dry-run
@@ -83,3 +95,18 @@ bench-worker: worker
 	node worker/bench/bench.mjs
 	node worker/test/soak.mjs $(SOAK_EVENTS)
 	node worker/bench/load.mjs
+
+# The Worker at another commit (default: the last one before the status
+# page), built like worker/ (same tools, its own target directory) from
+# `git archive`, then worker/bench/bench.mjs with both builds side by side.
+WORKER_BASELINE ?= c92cb65
+WORKER_BASELINE_DIR := target/worker-baseline
+
+bench-worker-baseline: worker
+	rm -rf $(WORKER_BASELINE_DIR)/src && mkdir -p $(WORKER_BASELINE_DIR)/src
+	git archive --format=tar $(WORKER_BASELINE) | tar -x -C $(WORKER_BASELINE_DIR)/src
+	cd $(WORKER_BASELINE_DIR)/src/worker && $(WORKER_BUILD_ENV) \
+	  CARGO_TARGET_DIR=$(CURDIR)/$(WORKER_BASELINE_DIR)/target worker-build --release
+	$(CURDIR)/node_modules/.bin/wasm-opt --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-exception-handling \
+	  --strip-debug --strip-producers $(WORKER_BASELINE_DIR)/src/worker/build/index_bg.wasm -o $(WORKER_BASELINE_DIR)/src/worker/build/index_bg.wasm
+	BENCH_BASELINE=$(WORKER_BASELINE_DIR)/src/worker/build/index.js node worker/bench/bench.mjs

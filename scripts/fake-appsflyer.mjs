@@ -29,8 +29,16 @@
 // whether AppsFlyer counts the event (`accepted`: a 2xx, or an accepted hang
 // or drop).
 //
+// Dev mode (`dev: true`, CLI `--dev`, what `make dev` runs): so that a few
+// events show every outcome on the Worker's status page, each new event
+// body gets the next fate of `DEV_FATES` in turn, and keeps it for its
+// retries: delivered, rejected (400), a 503 once then delivered (queued,
+// retried), a 500 every time (retried, then dead-lettered), delivered,
+// delivered; then again from the top. The first event is always delivered.
+//
 // CLI: node scripts/fake-appsflyer.mjs [--port 8788] [--host 127.0.0.1]
 //      [--fault-rate 0.33] [--seed 1]   (random faults, off by default)
+//      [--dev]                          (the dev fates above)
 // The S2S key is never printed: only whether it was present and its length.
 
 import { createHash } from "node:crypto";
@@ -52,11 +60,24 @@ export const FAULTS = {
 };
 
 /**
+ * Dev mode's fates, in turn for each new event body: `answers` are its
+ * answers attempt after attempt (the last repeats).
+ */
+export const DEV_FATES = [
+  { name: "delivered", answers: [{ status: 200, body: "OK" }] },
+  { name: "rejected", answers: [{ status: 400, body: "Bad request: refused by the dev stand-in (the 2nd of each 6 new events)" }] },
+  { name: "retried, then delivered", answers: [{ status: 503, body: "Service Unavailable" }, { status: 200, body: "OK" }] },
+  { name: "failing until dead-lettered", answers: [{ status: 500, body: "Internal Server Error" }] },
+  { name: "delivered", answers: [{ status: 200, body: "OK" }] },
+  { name: "delivered", answers: [{ status: 200, body: "OK" }] },
+];
+
+/**
  * Starts the fake AppsFlyer.
  * @param {{port?: number, host?: string, print?: (line: string) => void,
  *   faults?: {seed?: string|number, rate?: number} | null}} [options]
  */
-export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, faults = null } = {}) {
+export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, faults = null, dev = false } = {}) {
   /** Every /inappevent request: {appId, path, headers, body, at}. */
   const requests = [];
   /** Every dead letter posted to /__dead-letter (parsed JSON). */
@@ -69,6 +90,22 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
   /** An outage: until when, and the answer meanwhile. */
   let outage = null;
   const seen = new Map();
+  /** Dev mode: each body's fate and how many times it came. */
+  const fates = new Map();
+
+  /** Dev mode's answer for a body, or undefined. */
+  const devStep = (appId, body) => {
+    if (!dev) return undefined;
+    const digest = createHash("sha256").update(`${appId}\n${body}`).digest("hex");
+    let fate = fates.get(digest);
+    if (!fate) {
+      fate = { ...DEV_FATES[fates.size % DEV_FATES.length], times: 0 };
+      fates.set(digest, fate);
+    }
+    const answer = fate.answers[Math.min(fate.times, fate.answers.length - 1)];
+    fate.times++;
+    return { ...answer, fate: fate.name };
+  };
 
   /** The random step for a request, or undefined (the default answer). */
   const randomStep = (appId, body) => {
@@ -120,8 +157,9 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
       requests.push(record);
       if (print) print(describe(record));
       const down = outage && Date.now() < outage.until ? { ...outage.step } : undefined;
-      const step = down ?? plans.get(appId)?.shift() ?? randomStep(appId, body);
+      const step = down ?? plans.get(appId)?.shift() ?? devStep(appId, body) ?? randomStep(appId, body);
       if (step?.fault) record.fault = step.fault;
+      if (step?.fate && print) print(`[fake AppsFlyer] dev mode: answering ${step.status} (this event: ${step.fate})\n`);
       if (step?.hang || step?.drop) {
         record.outcome = step.hang ? "hang" : "drop";
         record.accepted = step.accepted === true;
@@ -188,12 +226,13 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
       faultPlan = options ? { seed: String(options.seed ?? 1), rate: options.rate ?? 1 / 3 } : null;
       seen.clear();
     },
-    /** Forgets recorded requests, dead letters and plans (random faults stay). */
+    /** Forgets recorded requests, dead letters, plans and dev fates (random faults stay). */
     reset() {
       requests.length = 0;
       deadLetters.length = 0;
       plans.clear();
       seen.clear();
+      fates.clear();
       outage = null;
     },
     /** Resolves once `check()` is true, rejects after `timeoutMs`. */
@@ -252,13 +291,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
   };
   const rate = Number(option("fault-rate", "0"));
+  const dev = args.includes("--dev");
   const fake = await startFakeAppsFlyer({
     port: Number(option("port", "8788")),
     host: option("host", "127.0.0.1"),
     print: (line) => console.log(line),
     faults: rate > 0 ? { seed: option("seed", "1"), rate } : null,
+    dev,
   });
-  const faulty = rate > 0 ? `, random faults on ${Math.round(rate * 100)}% of requests` : "";
+  const faulty =
+    (rate > 0 ? `, random faults on ${Math.round(rate * 100)}% of requests` : "") +
+    (dev ? ", dev mode: of each 6 new events, the 2nd is rejected, the 3rd fails once, the 4th always fails" : "");
   console.log(`[fake AppsFlyer] listening on ${fake.url} (POST /inappevent/{app_id} answers 200 OK${faulty})`);
   const stop = async () => {
     await fake.close();

@@ -36,18 +36,29 @@
 // The fake AppsFlyer and autocannon run in this Node process, not in workerd,
 // so their CPU is not counted.
 //
-//   node worker/test/bench.mjs     (`make bench-worker` runs it)
+//   node worker/bench/bench.mjs     (`make bench-worker` runs it)
 //
-// Env: BENCH_ROUNDS (5), BENCH_RATE (500 req/s), BENCH_SECONDS (3).
+// Side by side with another build: BENCH_BASELINE=<another worker/build/index.js>
+// (`make bench-worker-baseline WORKER_BASELINE=<commit>` builds one from a
+// commit and runs this) measures this build's and that build's POST
+// /inappevent, each in a Miniflare (so a workerd) of its own, in alternating
+// rounds (and the pass-through for scale), and prints both medians and the
+// median of the per-round ratios (this build ÷ the baseline). The baseline
+// runs without the status store binding, which builds before the status page
+// do not know.
+//
+// Env: BENCH_ROUNDS (5; 7 with a baseline), BENCH_RATE (500 req/s), BENCH_SECONDS (3).
 // Throws on any non-2xx answer, error or timeout, and when fewer than 90% of
 // the expected requests (rate × seconds) were answered. Figures are printed,
 // not asserted.
 
+import { resolve } from "node:path";
 import autocannon from "autocannon";
 import { TOKENS, start, startPassthrough } from "../test/harness.mjs";
 import { TYPICAL_EVENT, cpuMs, workerdPids } from "./measure.mjs";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (BASELINE ? 7 : 5));
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARMUP_SECONDS = 2;
@@ -57,6 +68,9 @@ const APP = "com.example.app";
 const { mf, fake, output, directUrl } = await start({ bindings: { FILL_IP: "false" }, port: 0, direct: true });
 const workerPids = workerdPids();
 const passthrough = startPassthrough(fake, { direct: true });
+let baseline = null;
+const fakeOfAll = fake;
+const outputOfAll = output;
 try {
   const entryUrl = await mf.ready;
   const workerUrl = directUrl;
@@ -67,16 +81,30 @@ try {
     throw new Error("no workerd process found under this Node process");
   }
   const headers = { authorization: `Bearer ${TOKENS[0]}`, "content-type": "application/json" };
-  const targets = [
-    { name: "Worker POST /inappevent (forwarded, 200)", key: "forward", base: workerUrl, pids: workerPids, path: `/inappevent/${APP}`, forwarded: true },
-    { name: "Worker POST /validate (not sent)", key: "validate", base: workerUrl, pids: workerPids, path: `/validate/${APP}` },
-    { name: "Worker GET /health", key: "health", base: workerUrl, pids: workerPids, path: "/health", get: true },
-    { name: "pass-through POST /inappevent", key: "passthrough", base: passthroughUrl, pids: passthroughPids, path: `/inappevent/${APP}`, forwarded: true },
-    { name: "Worker POST /inappevent through Miniflare's entry worker", key: "entry", base: entryUrl, pids: workerPids, path: `/inappevent/${APP}`, forwarded: true },
-  ];
+  const forward = { name: "Worker POST /inappevent (forwarded, 200)", key: "forward", base: workerUrl, pids: workerPids, path: `/inappevent/${APP}`, forwarded: true };
+  const pass = { name: "pass-through POST /inappevent", key: "passthrough", base: passthroughUrl, pids: passthroughPids, path: `/inappevent/${APP}`, forwarded: true };
+  let targets;
+  if (BASELINE) {
+    const known = workerdPids();
+    baseline = await start({ script: BASELINE, status: false, bindings: { FILL_IP: "false" }, port: 0, direct: true });
+    const baselinePids = workerdPids().filter((p) => !known.includes(p));
+    if (baselinePids.length === 0) throw new Error("no workerd process found for the baseline");
+    const base = { name: `baseline POST /inappevent (${process.env.BENCH_BASELINE})`, key: "baseline", base: baseline.directUrl, pids: baselinePids, path: `/inappevent/${APP}`, forwarded: true, fake: baseline.fake, output: baseline.output };
+    targets = [forward, base, pass];
+  } else {
+    targets = [
+      forward,
+      { name: "Worker POST /validate (not sent)", key: "validate", base: workerUrl, pids: workerPids, path: `/validate/${APP}` },
+      { name: "Worker GET /health", key: "health", base: workerUrl, pids: workerPids, path: "/health", get: true },
+      pass,
+      { name: "Worker POST /inappevent through Miniflare's entry worker", key: "entry", base: entryUrl, pids: workerPids, path: `/inappevent/${APP}`, forwarded: true },
+    ];
+  }
   for (const t of targets) t.cpu = [];
 
   async function run(target, seconds) {
+    const fake = target.fake ?? fakeOfAll;
+    const output = target.output ?? outputOfAll;
     fake.reset();
     output.text = "";
     const cpu0 = cpuMs(target.pids);
@@ -133,14 +161,28 @@ try {
     `bench: ${ROUNDS} round(s) of ${SECONDS} s per target at ${RATE} req/s, ${CONNECTIONS} connections, ` +
       `after ${WARMUP_SECONDS} s warm-ups, typical event (${TYPICAL_EVENT.length} bytes), loopback`,
   );
-  console.log(
-    `CPU per forwarded event (workerd process, at ${RATE} req/s): ≤ ${med.forward.toFixed(3)} ms ` +
-      `(upper bound: includes workerd's HTTP in and out) (target ≤ 1 ms); ` +
-      `pass-through ${med.passthrough.toFixed(3)} ms; /validate ${med.validate.toFixed(3)}, /health ${med.health.toFixed(3)}; ` +
-      `through Miniflare's entry worker ${med.entry.toFixed(3)} ms`,
-  );
+  if (BASELINE) {
+    const ratios = targets[0].cpu.map((x, i) => x / targets[1].cpu[i]);
+    console.log(
+      `CPU per forwarded event (workerd process, at ${RATE} req/s): this build ${med.forward.toFixed(3)} ms, ` +
+        `baseline ${med.baseline.toFixed(3)} ms; this build ÷ baseline: median of the per-round ratios ` +
+        `${median(ratios).toFixed(3)} [${ratios.map((x) => x.toFixed(3)).join(" ")}], ratio of the medians ` +
+        `${(med.forward / med.baseline).toFixed(3)}; pass-through ${med.passthrough.toFixed(3)} ms`,
+    );
+  } else {
+    console.log(
+      `CPU per forwarded event (workerd process, at ${RATE} req/s): ≤ ${med.forward.toFixed(3)} ms ` +
+        `(upper bound: includes workerd's HTTP in and out) (target ≤ 1 ms); ` +
+        `pass-through ${med.passthrough.toFixed(3)} ms; /validate ${med.validate.toFixed(3)}, /health ${med.health.toFixed(3)}; ` +
+        `through Miniflare's entry worker ${med.entry.toFixed(3)} ms`,
+    );
+  }
 } finally {
   await passthrough.dispose();
   await mf.dispose();
   await fake.close();
+  if (baseline) {
+    await baseline.mf.dispose();
+    await baseline.fake.close();
+  }
 }
