@@ -231,7 +231,7 @@ export type Outcome =
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::TYPES;
-    use appsflyer_s2s::model::KNOWN_FIELDS;
+    use appsflyer_s2s::input::KNOWN_FIELDS;
 
     /// The lines of `interface EventInput { … }`.
     fn event_input() -> Vec<&'static str> {

@@ -8,11 +8,12 @@ use alloc::vec::Vec;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode, FieldError, Warning, WarningCode};
+use crate::event::Event;
 use crate::hash::{is_sha256_hex, sha256_hex};
-use crate::model::{
-    json_type, ConsentData, Event, EventInput, EventTime, JsonObject, ParsedInput, SharingFilter,
-    KNOWN_FIELDS,
+use crate::input::{
+    ConsentData, EventInput, EventTime, JsonObject, ParsedInput, SharingFilter, KNOWN_FIELDS,
 };
+use crate::json::{describe_json_error, json_type, parse_json};
 use crate::normalize::{self, NormalizeError};
 use crate::pii::{self, PiiKind};
 use crate::time::{self, TimeForm, Timestamp};
@@ -480,7 +481,7 @@ impl<'o> Builder<'o> {
                 if text.is_empty() {
                     return Some(text);
                 }
-                match crate::model::parse_json(&text) {
+                match parse_json(&text) {
                     Ok(Value::Object(map)) => (text, Some(map)),
                     Ok(other) => {
                         let message = format!(
@@ -496,7 +497,7 @@ impl<'o> Builder<'o> {
                         } else {
                             "is not valid JSON: "
                         };
-                        let message = format!("{field} must be a stringified JSON object or \"\"; this string {problem}{}", crate::model::describe_json_error(&e));
+                        let message = format!("{field} must be a stringified JSON object or \"\"; this string {problem}{}", describe_json_error(&e));
                         self.error(field, ErrorCode::InvalidJsonObject, message);
                         return None;
                     }
@@ -890,7 +891,7 @@ fn suggest(key: &str) -> Option<&'static str> {
 /// it (no second serializer of the event, which would re-read its numbers).
 fn too_large_message(body: &str) -> String {
     let size = body.len();
-    let mut sizes: Vec<(usize, String)> = match crate::model::parse_json(body) {
+    let mut sizes: Vec<(usize, String)> = match parse_json(body) {
         Ok(Value::Object(map)) => map
             .iter()
             .map(|(k, v)| {
