@@ -23,6 +23,9 @@ use core::fmt;
 
 use crate::phone::{self, PhoneError};
 
+mod case;
+#[rustfmt::skip]
+mod case_tables;
 mod nfc;
 #[rustfmt::skip]
 mod nfc_tables;
@@ -57,7 +60,7 @@ pub fn email(raw: &str) -> Result<String, NormalizeError> {
     if trimmed.is_empty() || !trimmed.contains('@') {
         return Err(NormalizeError::Email);
     }
-    Ok(trimmed.to_lowercase())
+    Ok(case::to_lowercase(trimmed))
 }
 
 /// The normalized form of a first or last name: NFC, trimmed, lowercased.
@@ -68,7 +71,7 @@ pub fn name(raw: &str) -> Result<String, NormalizeError> {
     if trimmed.is_empty() {
         return Err(NormalizeError::Name);
     }
-    Ok(trimmed.to_lowercase())
+    Ok(case::to_lowercase(trimmed))
 }
 
 /// The `phone_number_hashed` input: the E.164 number without `+`.
