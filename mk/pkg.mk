@@ -28,10 +28,10 @@ PKG_HASH_WASM_OPT := $(PKG_BIN)/wasm-opt -Oz --strip-debug --strip-producers --s
 # never reaches: the entries instantiate with initSync first.
 PKG_CJS := $(PKG_BIN)/esbuild --format=cjs --platform=node --log-level=warning --log-override:empty-import-meta=silent
 
-.PHONY: pkg test-pkg bench-pkg pkg-setup pkg-lint pkg-wasm-test pkg-npm-test pkg-browser-test
+.PHONY: pkg test-pkg bench-pkg bench-hash-startup pkg-hash-twiggy pkg-setup pkg-lint pkg-wasm-test pkg-npm-test pkg-browser-test
 
 TEST_TARGETS += test-pkg
-BENCH_TARGETS += bench-pkg
+BENCH_TARGETS += bench-pkg bench-hash-startup
 
 pkg-setup:
 	@scripts/setup.sh core wasm browser
@@ -82,6 +82,23 @@ test-pkg: pkg-lint pkg-wasm-test pkg-npm-test pkg-browser-test
 
 bench-pkg: pkg
 	node pkg/test/bench.mjs
+
+# Import to first digest in headless Chromium: appsflyer-s2s/hash against
+# libphonenumber-js/min + WebCrypto, alternating rounds (ROUNDS, default 25).
+bench-hash-startup: pkg
+	node pkg/test/browser/startup.mjs $(or $(ROUNDS),25)
+
+# Where the hashing .wasm's bytes go: the same build with its names kept,
+# through twiggy (`cargo install twiggy`; not installed by setup).
+PKG_HASH_NAMED := $(PKG_HASH_TARGET)/named
+pkg-hash-twiggy: pkg
+	@command -v twiggy >/dev/null || { echo "pkg-hash-twiggy: needs twiggy (cargo install twiggy)" >&2; exit 1; }
+	rm -rf $(PKG_HASH_NAMED)
+	wasm-bindgen --target web --out-dir $(PKG_HASH_NAMED) --out-name hash $(PKG_HASH_WASM)
+	$(PKG_BIN)/wasm-opt -Oz --debuginfo --strip-producers --strip-target-features \
+		$(PKG_HASH_NAMED)/hash_bg.wasm -o $(PKG_HASH_NAMED)/hash_named.wasm
+	twiggy top -n 25 $(PKG_HASH_NAMED)/hash_named.wasm
+	node pkg/test/wasm-breakdown.mjs $(PKG_HASH_NAMED)/hash_named.wasm pkg/web/appsflyer_s2s_hash_bg.wasm
 
 # How events should cross into wasm: JSON text (what the package does) against
 # serde-wasm-bindgen, on a probe build that the package never ships.
