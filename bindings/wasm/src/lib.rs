@@ -18,7 +18,8 @@
 //! - `--no-default-features`: [`hashing`] alone, the package's
 //!   `appsflyer-s2s/hash` entry for web pages. Nothing else of the core is
 //!   called, so the linker leaves out JSON, validation, time and outcomes;
-//!   without `std` it also has a smaller allocator and no panic messages.
+//!   without `std` it also has a smaller allocator (lol_alloc) and no panic
+//!   messages.
 
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
@@ -40,11 +41,15 @@ pub use events::*;
 #[cfg(feature = "events")]
 pub use outcomes::*;
 
-/// Without std (the hashing-only build) on wasm32: Talc allocates; browsers
-/// and Node run wasm on one thread, which `WasmDynamicTalc` is made for.
+/// Without std (the hashing-only build) on wasm32: lol_alloc's free list
+/// allocates (it coalesces freed blocks; a page makes a few short-lived
+/// strings per call, so the list stays short).
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+// SAFETY: wasm32 without the atomics feature has one thread, which is what
+// `AssumeSingleThreaded` requires.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 /// Without std a panic aborts (the core is fuzzed for panics on any input);
 /// no formatting of panic messages is linked for a message nobody reads.
