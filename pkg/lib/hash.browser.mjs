@@ -7,11 +7,11 @@
 //
 //   import init, { hashEmail } from 'appsflyer-s2s/hash';
 //   await init();
-import * as raw from '../web/appsflyer_s2s_hash.js';
+import init, * as raw from '../web/appsflyer_s2s_hash.js';
 import { S2SError, createHashing } from './hashing.mjs';
 
-export { default, default as init, initSync } from '../web/appsflyer_s2s_hash.js';
-export { S2SError };
+export { init as default, init, S2SError };
+export { initSync } from '../web/appsflyer_s2s_hash.js';
 
 export const {
   sha256Hex,
@@ -23,4 +23,15 @@ export const {
   phoneDigits,
   hashPhone,
   hashPhoneE164,
-} = createHashing(raw);
+} = createHashing({
+  // Named, not the namespace object: esbuild then inlines no module record.
+  sha256Hex: raw.sha256Hex,
+  normalizeEmail: raw.normalizeEmail,
+  hashEmail: raw.hashEmail,
+  normalizeName: raw.normalizeName,
+  hashName: raw.hashName,
+  toE164: raw.toE164,
+  phoneDigits: raw.phoneDigits,
+  hashPhone: raw.hashPhone,
+  hashPhoneE164: raw.hashPhoneE164,
+});

@@ -63,11 +63,19 @@ export function optionalText(value, field) {
   return value === undefined || value === null ? undefined : text(value, field);
 }
 
-/** Calls a raw export, turning the `{ errors }` it throws into an S2SError. */
+/**
+ * Calls a raw export, turning what it throws for a refused value into an
+ * S2SError: `{ errors }` (events, requests) or, from the hashing helpers,
+ * one problem as `field \u001f code \u001f message`.
+ */
 export function call(fn, ...args) {
   try {
     return fn(...args);
   } catch (e) {
+    if (typeof e === 'string') {
+      const [field, code, message] = e.split('\u001f');
+      throw new S2SError([{ field, code, message }]);
+    }
     if (e !== null && typeof e === 'object' && Array.isArray(e.errors)) {
       throw new S2SError(e.errors);
     }

@@ -16,7 +16,7 @@ const GROUPS = [
   ['NFC', /nfc|normalize_name/],
   ['lowercase', /normalize::case|to_lowercase/],
   ['SHA-256 (sha2, digest, hex)', /sha2|digest|block_buffer|hash::sha256/],
-  ['allocator (talc)', /talc|__rust_(alloc|dealloc|realloc)|__rdl/],
+  ['allocator (lol_alloc)', /lol_alloc|__rust_(alloc|dealloc|realloc)|__rdl/],
   ['wasm-bindgen exports and glue', /shim|externref|wbindgen|wasm_bindgen|js_sys|appsflyer_s2s_wasm/],
   ['formatting and panics', /fmt|panic|_fail/],
   ['core/alloc strings and vectors', /str|vec|raw_vec|alloc::|slice|char|memchr|memcmp|memcpy|memset/],

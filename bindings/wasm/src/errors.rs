@@ -1,8 +1,8 @@
-//! What a failed call throws: `{ errors: [{ field, code, message }] }`, a
-//! plain object the package's JavaScript glue (`pkg/lib/hashing.mjs`) turns
-//! into an `S2SError`. Shared by every build of the bindings.
+//! What a failed event or request call throws: `{ errors: [{ field, code,
+//! message }] }`, a plain object the package's JavaScript glue
+//! (`pkg/lib/hashing.mjs`) turns into an `S2SError`. Only in the full build;
+//! the hashing helpers throw one problem as a string (`hashing::fail`).
 
-use appsflyer_s2s::error::ErrorCode;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -30,6 +30,7 @@ pub(crate) fn failure(errors: Array) -> JsValue {
 }
 
 /// A failure with one problem.
-pub(crate) fn fail(field: &str, code: ErrorCode, message: &str) -> JsValue {
+#[cfg(feature = "crossing-probe")]
+pub(crate) fn fail(field: &str, code: appsflyer_s2s::error::ErrorCode, message: &str) -> JsValue {
     failure(core::iter::once(problem(field, code.as_str(), message)).collect())
 }

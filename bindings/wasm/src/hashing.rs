@@ -9,12 +9,25 @@ use appsflyer_s2s::normalize::{self, NormalizeError};
 use appsflyer_s2s::phone::{self, PhoneError};
 use wasm_bindgen::prelude::*;
 
-use crate::errors::fail;
-
 /// Lowercase hex SHA-256 of the UTF-8 bytes of `text`.
 #[wasm_bindgen(js_name = sha256Hex)]
 pub fn sha256_hex(text: &str) -> String {
     hash::sha256_hex(text)
+}
+
+/// A refused value, thrown as `field \u{1f} code \u{1f} message`: one string
+/// the glue (`pkg/lib/hashing.mjs`) splits into an `S2SError`, where an
+/// object built here would link JavaScript object plumbing into the
+/// hashing-only build. The core's messages never hold `\u{1f}`.
+fn fail(field: &str, code: ErrorCode, message: &str) -> JsValue {
+    let mut text = String::with_capacity(field.len() + message.len() + 32);
+    for (i, part) in [field, code.as_str(), message].into_iter().enumerate() {
+        if i > 0 {
+            text.push('\u{1f}');
+        }
+        text.push_str(part);
+    }
+    JsValue::from_str(&text)
 }
 
 fn normalize_error(field: &str, code: ErrorCode, e: NormalizeError) -> JsValue {

@@ -25,6 +25,7 @@
 
 extern crate alloc;
 
+#[cfg(feature = "events")]
 mod errors;
 mod hashing;
 mod typescript;
