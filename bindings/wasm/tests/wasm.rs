@@ -24,8 +24,15 @@ fn text(v: &JsValue, key: &str) -> String {
         .unwrap_or_else(|| panic!("{key} is not a string"))
 }
 
-/// The `{ errors: [...] }` a binding threw, as (field, code) pairs.
+/// What a binding threw, as (field, code) pairs: `{ errors: [...] }` from the
+/// event functions, `field \u{1f} code \u{1f} message` from the hashing helpers.
 fn thrown(e: JsValue) -> Vec<(String, String)> {
+    if let Some(one) = e.as_string() {
+        let parts: Vec<&str> = one.split('\u{1f}').collect();
+        assert_eq!(parts.len(), 3, "{one:?}");
+        assert!(!parts[2].is_empty(), "no message in {one:?}");
+        return vec![(parts[0].to_string(), parts[1].to_string())];
+    }
     Array::from(&get(&e, "errors"))
         .iter()
         .map(|p| (text(&p, "field"), text(&p, "code")))
