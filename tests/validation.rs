@@ -22,6 +22,11 @@ fn us() -> BuildOptions {
     BuildOptions::new().default_region("US")
 }
 
+/// [`us`], also forwarding fields the contract does not name.
+fn forwarding() -> BuildOptions {
+    us().forward_unknown_fields(true)
+}
+
 /// The (field, code) pairs of every error for this patch.
 fn errors(patch: Value) -> Vec<(String, &'static str)> {
     let report = validate_event_json(&event(patch), &us());
@@ -383,7 +388,7 @@ fn normalizations_with_warnings() {
             "first_name_hashed": "Mary",
             "eventname": "oops"
         })),
-        &us(),
+        &us().forward_unknown_fields(true),
     );
     assert!(report.ok(), "{:?}", report.errors);
     let codes: Vec<WarningCode> = report.warnings.iter().map(|w| w.code).collect();
@@ -448,21 +453,120 @@ fn every_contract_field_is_accepted_and_named_exactly() {
     );
 }
 
+/// Neither errors nor warnings repeat raw PII: the invalid values below are
+/// refused with errors, the raw values in `*_hashed` fields are hashed with
+/// warnings, and no message holds any of them.
 #[test]
 fn messages_never_echo_pii() {
-    let secret_email = "secret.person@example.com";
-    let report = validate_event_json(
+    let pii = [
+        "secret",
+        "abcd",
+        "1234",
+        "Zebedee",
+        "999",
+        "Quentin",
+        "Yolanda",
+        "ivy.hidden",
+        "650",
+        "555",
+    ];
+    let assert_no_pii = |what: &str, text: &str| {
+        for p in pii {
+            assert!(
+                !text.to_lowercase().contains(&p.to_lowercase()),
+                "{p} echoed in {what}: {text}"
+            );
+        }
+    };
+    let refused = validate_event_json(
         &event(json!({
-            "email": secret_email, "email_hashed": "abcd@x.y",
+            "email": "secret.person@example.com", "email_hashed": "abcd@x.y",
             "phone_number": "+999 1234", "first_name": "  ", "last_name_hashed": "Zebedee",
             "ip": "10.0.0.999"
         })),
         &us(),
     );
-    let text = format!("{:?}", report.errors);
-    for pii in ["secret", "abcd", "1234", "Zebedee", "999"] {
-        assert!(!text.contains(pii), "{pii} echoed in {text}");
-    }
+    assert!(refused.errors.len() >= 3, "{:?}", refused.errors);
+    assert_no_pii("errors", &format!("{:?}", refused.errors));
+    assert_no_pii("warnings", &format!("{:?}", refused.warnings));
+
+    let hashed = validate_event_json(
+        &event(json!({
+            "email_hashed": " Ivy.Hidden@Example.com ",
+            "phone_number_hashed": "+1 (650) 555-1212",
+            "phone_number_e164_hashed": "(650) 555 1212",
+            "first_name_hashed": "Quentin",
+            "last_name_hashed": "Yolanda",
+            "eventCurrency": "usd",
+            "idfa": "6d92078a-8246-4ba4-ae5b-76104861e7dc",
+            "eventTime": "2024-05-15T14:17:01.123+02:00",
+        })),
+        &us(),
+    );
+    assert!(hashed.ok(), "{:?}", hashed.errors);
+    let codes: Vec<_> = hashed.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == WarningCode::RawValueHashed)
+            .count(),
+        5,
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&WarningCode::CurrencyUppercased),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&WarningCode::UuidUppercased), "{codes:?}");
+    assert!(
+        codes.contains(&WarningCode::EventTimeConverted),
+        "{codes:?}"
+    );
+    assert_no_pii("warnings", &format!("{:?}", hashed.warnings));
+    let built = hashed.event.expect("built");
+    assert_no_pii(
+        "the built event's warnings",
+        &format!("{:?}", built.warnings),
+    );
+    assert_no_pii("the body", &built.body);
+}
+
+/// A field the contract does not name is refused by default, with a "did
+/// you mean" for near-misses; forwarding is an explicit option.
+#[test]
+fn unknown_fields_are_refused_unless_forwarded() {
+    let patch = json!({"eventname": "oops", "af_new_field": "x"});
+    let report = validate_event_json(&event(patch.clone()), &us());
+    let found: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("af_new_field", ErrorCode::UnknownField),
+            ("eventname", ErrorCode::UnknownField)
+        ]
+    );
+    assert!(report.errors[1].message.contains("did you mean eventName"));
+    assert!(report.event.is_none());
+    let forwarded = validate_event_json(&event(patch), &forwarding());
+    assert!(forwarded.ok(), "{:?}", forwarded.errors);
+    let warned: Vec<_> = forwarded
+        .warnings
+        .iter()
+        .map(|w| (w.field.as_str(), w.code))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            ("af_new_field", WarningCode::UnknownField),
+            ("eventname", WarningCode::UnknownField)
+        ]
+    );
+    let body: Value = serde_json::from_str(&forwarded.event.unwrap().body).unwrap();
+    assert_eq!(body["af_new_field"], "x");
 }
 
 #[test]
@@ -577,8 +681,8 @@ fn numbers_keep_their_exact_value() {
         let body = format!(
             r#"{{"appsflyer_id":"{AF_ID}","eventName":"x","eventValue":{{"v":{number}}},"extra":{number}}}"#
         );
-        let once = build_event_json(&body, &us()).unwrap().body;
-        let twice = build_event_json(&once, &us()).unwrap().body;
+        let once = build_event_json(&body, &forwarding()).unwrap().body;
+        let twice = build_event_json(&once, &forwarding()).unwrap().body;
         assert_eq!(once, twice, "{number}");
         let sent: Value = serde_json::from_str(&once).unwrap();
         let want: f64 = number.parse().unwrap();
@@ -610,7 +714,7 @@ fn numbers_are_sent_as_written() {
         let body = format!(
             r#"{{"appsflyer_id":"{AF_ID}","eventName":"x","eventValue":{{"v":{written}}},"custom_data":{{"n":[{written}]}},"extra":{written}}}"#
         );
-        let sent = build_event_json(&body, &us()).unwrap().body;
+        let sent = build_event_json(&body, &forwarding()).unwrap().body;
         assert!(
             sent.contains(&format!(r#""eventValue":"{{\"v\":{number}}}""#)),
             "{sent}"
