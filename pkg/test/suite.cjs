@@ -283,15 +283,13 @@ function suite(api, label) {
     assert.equal(JSON.parse(intl.body).phone_number_hashed, sha256('16505551212'));
   });
 
-  test(`${label}: unknown fields pass with a warning; digests pass through lowercased`, () => {
+  test(`${label}: unknown fields are refused with a did-you-mean; digests pass through lowercased`, () => {
     const digest = sha256('john_smith@gmail.com');
-    const built = api.buildEvent({ ...EVENT, email: undefined, email_hashed: digest.toUpperCase(), event_name: 'x' }, { defaultRegion: 'US' });
-    const body = JSON.parse(built.body);
-    assert.equal(body.email_hashed, digest);
-    assert.equal(body.event_name, 'x');
-    const codes = built.warnings.map((w) => w.code);
-    assert.ok(codes.includes('hash_lowercased') && codes.includes('unknown_field'), String(codes));
-    assert.match(built.warnings.find((w) => w.code === 'unknown_field').message, /did you mean eventName/);
+    const built = api.buildEvent({ ...EVENT, email: undefined, email_hashed: digest.toUpperCase() }, { defaultRegion: 'US' });
+    assert.equal(JSON.parse(built.body).email_hashed, digest);
+    assert.ok(built.warnings.map((w) => w.code).includes('hash_lowercased'), JSON.stringify(built.warnings));
+    const err = throwsS2S(api, () => api.buildEvent({ ...EVENT, event_name: 'x' }, { defaultRegion: 'US' }), 'unknown_field', 'event_name');
+    assert.match(err.errors.find((e) => e.code === 'unknown_field').message, /did you mean eventName/);
   });
 
   test(`${label}: prepareRequest`, () => {
