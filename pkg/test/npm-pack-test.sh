@@ -30,6 +30,13 @@ if [ "$wasm" != "$(printf 'package/web/appsflyer_s2s_hash_bg.wasm\npackage/web/a
   echo "npm-pack-test: want one .wasm per build (full, hashing), got: $wasm" >&2
   exit 1
 fi
+# The packed size: 208,699 bytes when each .wasm ships once; it was 308,257
+# with the full .wasm twice, and a second copy of either is over 38 KB.
+packed="$(wc -c <"$work/$tarball")"
+if [ "$packed" -gt 250000 ]; then
+  echo "npm-pack-test: the tarball is $packed bytes packed, over the 250,000 budget" >&2
+  exit 1
+fi
 duplicates="$(cd "$work/unpacked" && find . -type f -size +1k -exec sha256sum {} + | sort | uniq -w64 -D)"
 if [ -n "$duplicates" ]; then
   echo "npm-pack-test: files shipped twice:" >&2
