@@ -44,13 +44,20 @@ pub enum NormalizeError {
     Phone(PhoneError),
 }
 
+impl NormalizeError {
+    /// What is wrong, for people: the `Display` text, without formatting.
+    pub const fn message(self) -> &'static str {
+        match self {
+            NormalizeError::Email => "not an email address (empty, or no `@`)",
+            NormalizeError::Name => "the name is empty",
+            NormalizeError::Phone(e) => e.message(),
+        }
+    }
+}
+
 impl fmt::Display for NormalizeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NormalizeError::Email => f.write_str("not an email address (empty, or no `@`)"),
-            NormalizeError::Name => f.write_str("the name is empty"),
-            NormalizeError::Phone(e) => fmt::Display::fmt(e, f),
-        }
+        f.write_str(self.message())
     }
 }
 
