@@ -2,7 +2,7 @@
 //! numbers, exactly as the core hashes them into an event's `*_hashed`
 //! fields. They are all the hashing-only build (`appsflyer-s2s/hash`) holds.
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use appsflyer_s2s::error::ErrorCode;
 use appsflyer_s2s::hash;
 use appsflyer_s2s::normalize::{self, NormalizeError};
@@ -19,37 +19,39 @@ pub fn sha256_hex(text: &str) -> String {
 /// the glue (`pkg/lib/hashing.mjs`) splits into an `S2SError`, where an
 /// object built here would link JavaScript object plumbing into the
 /// hashing-only build. The core's messages never hold `\u{1f}`.
-fn fail(field: &str, code: ErrorCode, message: &str) -> JsValue {
-    let mut text = String::with_capacity(field.len() + message.len() + 32);
-    for (i, part) in [field, code.as_str(), message].into_iter().enumerate() {
-        if i > 0 {
-            text.push('\u{1f}');
-        }
-        text.push_str(part);
-    }
+/// `code` is an `ErrorCode::as_str()` of a constant, which folds to its text.
+fn fail(field: &str, code: &str, message: &str) -> JsValue {
+    let mut text = String::from(field);
+    text.push('\u{1f}');
+    text.push_str(code);
+    text.push('\u{1f}');
+    text.push_str(message);
     JsValue::from_str(&text)
 }
 
-fn normalize_error(field: &str, code: ErrorCode, e: NormalizeError) -> JsValue {
+fn normalize_error(field: &str, code: &str, e: NormalizeError) -> JsValue {
     match e {
         NormalizeError::Phone(e) => phone_error(field, e),
-        _ => fail(field, code, &e.to_string()),
+        _ => fail(field, code, e.message()),
     }
 }
 
 fn phone_error(field: &str, e: PhoneError) -> JsValue {
     match e {
-        PhoneError::InvalidRegion => {
-            fail("defaultRegion", ErrorCode::InvalidRegion, &e.to_string())
-        }
-        _ => fail(field, ErrorCode::InvalidPhone, &e.to_string()),
+        PhoneError::InvalidRegion => fail(
+            "defaultRegion",
+            ErrorCode::InvalidRegion.as_str(),
+            e.message(),
+        ),
+        _ => fail(field, ErrorCode::InvalidPhone.as_str(), e.message()),
     }
 }
 
 /// The `email_hashed` input: trimmed, lowercased.
 #[wasm_bindgen(js_name = normalizeEmail)]
 pub fn normalize_email(email: &str) -> Result<String, JsValue> {
-    normalize::email(email).map_err(|e| normalize_error("email", ErrorCode::InvalidEmail, e))
+    normalize::email(email)
+        .map_err(|e| normalize_error("email", ErrorCode::InvalidEmail.as_str(), e))
 }
 
 /// `email_hashed`: SHA-256 of the normalized email.
@@ -61,7 +63,7 @@ pub fn hash_email(email: &str) -> Result<String, JsValue> {
 /// The `first_name_hashed` / `last_name_hashed` input: NFC, trimmed, lowercased.
 #[wasm_bindgen(js_name = normalizeName)]
 pub fn normalize_name(name: &str) -> Result<String, JsValue> {
-    normalize::name(name).map_err(|e| normalize_error("name", ErrorCode::InvalidName, e))
+    normalize::name(name).map_err(|e| normalize_error("name", ErrorCode::InvalidName.as_str(), e))
 }
 
 /// `first_name_hashed` / `last_name_hashed`: SHA-256 of the normalized name.
