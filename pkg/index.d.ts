@@ -39,6 +39,17 @@ export interface BuildOptions {
    * (`+1 650 555 1212`) parse.
    */
   defaultRegion?: string | null;
+  /**
+   * What to do with a top-level field the contract does not name:
+   * `"refuse"` (the default) makes it an `unknown_field` error, with a "did
+   * you mean" for near-misses; `"forward"` sends it unchanged with an
+   * `unknown_field` warning (for fields AppsFlyer added after this version).
+   * Personal data is refused either way (`raw_pii`): a PII field spelled
+   * differently (`Email`, `phoneNumber`), a PII-like name (`customer_email`,
+   * `mobile`, `surname`), also inside `eventValue` and `custom_data`, and any
+   * email address in a value other than `email`.
+   */
+  unknownFields?: "refuse" | "forward";
 }
 
 /** What `prepareRequest` needs. */
@@ -49,10 +60,12 @@ export interface RequestInput {
   s2sKey: string;
   /** The event: an `EventInput`, or its JSON text. It is validated and built here. */
   event: EventInput | string;
-  /** Base URL; default `https://api3.appsflyer.com`. `http://` is accepted for local test servers. */
+  /** Base URL; default `https://api3.appsflyer.com`. It must be `https://`; `http://` only to a loopback host (127.0.0.1, localhost, [::1]) for local test servers. */
   endpoint?: string | null;
   /** Region for national phone numbers, as in `BuildOptions`. */
   defaultRegion?: string | null;
+  /** Unknown fields, as in `BuildOptions`. */
+  unknownFields?: "refuse" | "forward";
 }
 
 /** Options of `S2SClient`. */
@@ -61,10 +74,12 @@ export interface S2SClientOptions {
   s2sKey: string;
   /** Default app id for `send`; `send(event, { appId })` overrides it. */
   appId?: string | null;
-  /** Base URL; default `https://api3.appsflyer.com`. */
+  /** Base URL; default `https://api3.appsflyer.com`; https only, except `http://` to a loopback host. Redirects are never followed (the S2S key must not go elsewhere). */
   endpoint?: string | null;
   /** Region for national phone numbers, as in `BuildOptions`. */
   defaultRegion?: string | null;
+  /** Unknown fields, as in `BuildOptions`. */
+  unknownFields?: "refuse" | "forward";
   /** Time allowed for one attempt (answer and body), in milliseconds; default 10000. */
   timeoutMs?: number;
   /** Retries after the first attempt for transient failures (429, 5xx, network errors, timeouts); default 3, 0 never retries. Rejections (400, 401, 403, …) are never retried. */

@@ -73,16 +73,18 @@ export function createApi(raw) {
 
   function buildEvent(input, options) {
     const defaultRegion = region(options);
+    const forward = forwardUnknownFields(options);
     const json = eventJson(input);
     if (json === null) throw new S2SError([UNSERIALIZABLE]);
-    return call(raw.buildEvent, json, defaultRegion);
+    return call(raw.buildEvent, json, defaultRegion, forward);
   }
 
   function validateEvent(input, options) {
     const defaultRegion = region(options);
+    const forward = forwardUnknownFields(options);
     const json = eventJson(input);
     if (json === null) return { ok: false, errors: [{ ...UNSERIALIZABLE }], warnings: [] };
-    return raw.validateEvent(json, defaultRegion);
+    return raw.validateEvent(json, defaultRegion, forward);
   }
 
   function prepareRequest(request) {
@@ -96,6 +98,7 @@ export function createApi(raw) {
       json,
       optionalText(r.endpoint, 'endpoint'),
       optionalText(r.defaultRegion, 'defaultRegion'),
+      forwardUnknownFields(r),
     );
   }
 
@@ -119,6 +122,7 @@ export function createApi(raw) {
     #appId;
     #endpoint;
     #defaultRegion;
+    #unknownFields;
     #timeoutMs;
     #maxAttempts;
     #baseDelayMs;
@@ -134,6 +138,7 @@ export function createApi(raw) {
       this.#appId = optionalText(o.appId, 'appId');
       this.#endpoint = optionalText(o.endpoint, 'endpoint');
       this.#defaultRegion = optionalText(o.defaultRegion, 'defaultRegion');
+      this.#unknownFields = forwardUnknownFields(o) ? 'forward' : 'refuse';
       this.#timeoutMs = count(o.timeoutMs, 'timeoutMs', 10_000, 1);
       this.#maxAttempts = count(o.maxRetries, 'maxRetries', 3, 0) + 1;
       this.#baseDelayMs = o.baseDelayMs === undefined ? undefined : count(o.baseDelayMs, 'baseDelayMs', 0, 0);
@@ -157,6 +162,7 @@ export function createApi(raw) {
         event,
         endpoint: this.#endpoint,
         defaultRegion: this.#defaultRegion,
+        unknownFields: this.#unknownFields,
       });
       for (let attempt = 1; ; attempt += 1) {
         const outcome = await this.#attempt(request);
@@ -181,10 +187,20 @@ export function createApi(raw) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
       try {
-        const response = await this.#fetch(url, { method, headers, body, signal: controller.signal });
+        // `redirect: 'manual'`: the request carries the S2S key, which must
+        // never follow a redirect to another host. The 3xx is the answer (in
+        // browsers an opaque one, with status 0), refused by the core.
+        const response = await this.#fetch(url, {
+          method,
+          headers,
+          body,
+          signal: controller.signal,
+          redirect: 'manual',
+        });
+        const status = response.type === 'opaqueredirect' ? 307 : response.status;
         // Reading the body is part of the attempt: a stalled body times out too.
-        const answer = await response.text();
-        return raw.classifyResponse(response.status, answer, response.headers.get('retry-after') ?? undefined, Date.now());
+        const answer = await readCapped(response, MAX_ANSWER_BYTES);
+        return raw.classifyResponse(status, answer, response.headers.get('retry-after') ?? undefined, Date.now());
       } catch (e) {
         if (controller.signal.aborted) {
           return raw.transportFailure(`no answer within ${this.#timeoutMs} ms (timed out)`);
@@ -207,6 +223,51 @@ export function createApi(raw) {
     S2SClient,
     S2SError,
   };
+}
+
+/**
+ * `unknownFields: 'forward'` sends fields the contract does not name on
+ * unchanged (with an `unknown_field` warning) instead of refusing them, the
+ * default (`'refuse'`). Personal data is refused either way (`raw_pii`).
+ */
+function forwardUnknownFields(options) {
+  const value = optionsObject(options).unknownFields;
+  if (value === undefined || value === null || value === 'refuse') return false;
+  if (value === 'forward') return true;
+  throw new S2SError([
+    { field: 'unknownFields', code: 'wrong_type', message: "unknownFields must be 'refuse' or 'forward'" },
+  ]);
+}
+
+/** Most of AppsFlyer's answer read, in bytes: an error page of any size costs no more. */
+const MAX_ANSWER_BYTES = 4096;
+
+/** The answer's first `limit` bytes as text; the rest is cancelled unread. */
+async function readCapped(response, limit) {
+  if (!response.body || typeof response.body.getReader !== 'function') {
+    return (await response.text()).slice(0, limit);
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value.subarray(0, limit - size));
+    size += Math.min(value.byteLength, limit - size);
+    if (size >= limit) {
+      reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  // A character cut by the limit is dropped, not mangled.
+  return new TextDecoder().decode(bytes, { stream: true });
 }
 
 /** A whole number option of at least `min`; `fallback` when absent. */

@@ -283,13 +283,40 @@ function suite(api, label) {
     assert.equal(JSON.parse(intl.body).phone_number_hashed, sha256('16505551212'));
   });
 
-  test(`${label}: unknown fields are refused with a did-you-mean; digests pass through lowercased`, () => {
+  test(`${label}: unknown fields are refused unless forwarded; digests pass through lowercased`, () => {
     const digest = sha256('john_smith@gmail.com');
-    const built = api.buildEvent({ ...EVENT, email: undefined, email_hashed: digest.toUpperCase() }, { defaultRegion: 'US' });
-    assert.equal(JSON.parse(built.body).email_hashed, digest);
-    assert.ok(built.warnings.map((w) => w.code).includes('hash_lowercased'), JSON.stringify(built.warnings));
-    const err = throwsS2S(api, () => api.buildEvent({ ...EVENT, event_name: 'x' }, { defaultRegion: 'US' }), 'unknown_field', 'event_name');
-    assert.match(err.errors.find((e) => e.code === 'unknown_field').message, /did you mean eventName/);
+    const input = { ...EVENT, email: undefined, email_hashed: digest.toUpperCase(), event_name: 'x' };
+    const refused = throwsS2S(api, () => api.buildEvent(input, { defaultRegion: 'US' }), 'unknown_field', 'event_name');
+    assert.match(refused.errors[0].message, /did you mean eventName/);
+    const built = api.buildEvent(input, { defaultRegion: 'US', unknownFields: 'forward' });
+    const body = JSON.parse(built.body);
+    assert.equal(body.email_hashed, digest);
+    assert.equal(body.event_name, 'x');
+    const codes = built.warnings.map((w) => w.code);
+    assert.ok(codes.includes('hash_lowercased') && codes.includes('unknown_field'), String(codes));
+    assert.match(built.warnings.find((w) => w.code === 'unknown_field').message, /did you mean eventName/);
+    throwsS2S(api, () => api.buildEvent(EVENT, { unknownFields: 'yes' }), 'wrong_type', 'unknownFields');
+    const report = api.validateEvent(input, { unknownFields: 'forward', defaultRegion: 'US' });
+    assert.equal(report.ok, true);
+  });
+
+  test(`${label}: raw PII under any other name is refused, even when forwarding`, () => {
+    const raw = 'John.Smith@gmail.com';
+    const input = { ...EVENT, Email: raw, phoneNumber: '+16505551212', eventValue: { customer_email: raw } };
+    for (const unknownFields of ['refuse', 'forward']) {
+      let caught;
+      try {
+        api.buildEvent(input, { defaultRegion: 'US', unknownFields });
+      } catch (e) {
+        caught = e;
+      }
+      assert.ok(caught instanceof api.S2SError);
+      assert.deepEqual(
+        caught.errors.filter((e) => e.code === 'raw_pii').map((e) => e.field).sort(),
+        ['Email', 'eventValue.customer_email', 'phoneNumber'],
+      );
+      assert.ok(!caught.message.includes('John'), 'the message echoes the email');
+    }
   });
 
   test(`${label}: prepareRequest`, () => {
@@ -301,6 +328,8 @@ function suite(api, label) {
     assert.equal(req.body, api.buildEvent(EVENT, { defaultRegion: 'US' }).body);
     const other = api.prepareRequest({ appId: 'com.example app', s2sKey: 'k', event: EVENT, endpoint: 'http://127.0.0.1:9/af/', defaultRegion: 'US' });
     assert.equal(other.url, 'http://127.0.0.1:9/af/inappevent/com.example%20app');
+    // The key never crosses a network in clear text.
+    throwsS2S(api, () => api.prepareRequest({ appId: 'id1', s2sKey: 'k', event: EVENT, endpoint: 'http://api3.appsflyer.com', defaultRegion: 'US' }), 'invalid_endpoint', 'endpoint');
     const err = throwsS2S(
       api,
       () => api.prepareRequest({ appId: '123456789', s2sKey: 'Zq9-k3y x\n', event: { ...EVENT, eventName: '' }, endpoint: 'ftp://x' }),
@@ -427,6 +456,34 @@ function suite(api, label) {
     assert.equal(result.attempts, 1);
   });
 
+  test(`${label}: S2SClient never follows a redirect: the other host gets nothing`, { timeout: 10_000 }, async () => {
+    const elsewhere = await fakeAppsFlyer([answer(200, 'OK')]);
+    const af = await fakeAppsFlyer([answer(307, '', { location: `${elsewhere.endpoint}/inappevent/id1` })]);
+    try {
+      const client = new api.S2SClient({ s2sKey: 'secret-key-3', appId: 'id1', endpoint: af.endpoint, defaultRegion: 'US' });
+      const result = await client.send(EVENT);
+      assert.equal(result.outcome, 'rejected');
+      assert.equal(result.status, 307);
+      assert.equal(result.attempts, 1);
+      assert.equal(elsewhere.requests.length, 0, 'the redirect was followed with the key');
+    } finally {
+      await af.close();
+      await elsewhere.close();
+    }
+  });
+
+  test(`${label}: S2SClient reads at most 4 KB of an answer`, { timeout: 10_000 }, async () => {
+    const af = await fakeAppsFlyer([answer(400, 'E'.repeat(1024 * 1024))]);
+    try {
+      const client = new api.S2SClient({ s2sKey: 'k', appId: 'id1', endpoint: af.endpoint, defaultRegion: 'US' });
+      const result = await client.send(EVENT);
+      assert.equal(result.outcome, 'rejected');
+      assert.ok(result.reason.length <= 260, `a ${result.reason.length}-character reason`);
+    } finally {
+      await af.close();
+    }
+  });
+
   test(`${label}: S2SClient refuses invalid events and options before sending`, { timeout: 10_000 }, async () => {
     const af = await fakeAppsFlyer([answer(200, 'OK')]);
     try {
@@ -442,6 +499,9 @@ function suite(api, label) {
       throwsS2S(api, () => new api.S2SClient({ s2sKey: ' ' }), 'missing_s2s_key', 's2sKey');
       throwsS2S(api, () => new api.S2SClient({ s2sKey: 'k', timeoutMs: -1 }), 'wrong_type', 'timeoutMs');
       throwsS2S(api, () => new api.S2SClient({ s2sKey: 'k', fetch: 'no' }), 'wrong_type', 'fetch');
+      throwsS2S(api, () => new api.S2SClient({ s2sKey: 'k', unknownFields: 'all' }), 'wrong_type', 'unknownFields');
+      const plain = new api.S2SClient({ s2sKey: 'k', appId: 'id1', endpoint: 'http://api3.appsflyer.com' });
+      await assert.rejects(plain.send(EVENT), (e) => e instanceof api.S2SError && e.errors.some((x) => x.code === 'invalid_endpoint'));
     } finally {
       await af.close();
     }

@@ -42,6 +42,7 @@ const event: EventInput = {
 };
 
 const built: BuiltEvent = buildEvent(event, { defaultRegion: "US" });
+const forwarded: BuiltEvent = buildEvent(event, { defaultRegion: "US", unknownFields: "forward" });
 const body: string = built.body;
 const bytes: number = built.bytes;
 const report: ValidationReport = validateEvent({ eventName: "partial" });
@@ -116,5 +117,7 @@ const typo: EventInput = { ...event, event_name: "x" };
 new S2SClient({ appId: "id1" });
 // @ts-expect-error sharing_filter is "all" or a list
 const badFilter: EventInput = { ...event, sharing_filter: "none" };
+// @ts-expect-error unknownFields is "refuse" or "forward"
+buildEvent(event, { unknownFields: "yes" });
 
-export { hashOnly, sameClass, body, bytes, firstError, hashes, sent, send, inBrowser, missingId, badAtt, badTime, typo, badFilter };
+export { hashOnly, sameClass, body, bytes, firstError, hashes, sent, send, inBrowser, missingId, badAtt, badTime, typo, badFilter, forwarded };

@@ -37,20 +37,27 @@ fn warnings_array(warnings: &[Warning]) -> Array {
         .collect()
 }
 
-fn options(default_region: Option<String>) -> BuildOptions {
-    match default_region {
+/// The core's build options from the JavaScript ones: `defaultRegion`, and
+/// `unknownFields: "forward"` as `forward_unknown_fields`.
+fn options(default_region: Option<String>, forward_unknown_fields: bool) -> BuildOptions {
+    let options = match default_region {
         Some(region) => BuildOptions::new().default_region(region),
         None => BuildOptions::new(),
-    }
+    };
+    options.forward_unknown_fields(forward_unknown_fields)
 }
 
 /// Builds an event from its JSON text: `{ body, bytes, warnings }`, or throws
 /// `{ errors }` with every problem.
 #[wasm_bindgen(js_name = buildEvent)]
-pub fn build_event(input_json: &str, default_region: Option<String>) -> Result<Object, JsValue> {
+pub fn build_event(
+    input_json: &str,
+    default_region: Option<String>,
+    forward_unknown_fields: bool,
+) -> Result<Object, JsValue> {
     built_object(appsflyer_s2s::build_event_json(
         input_json,
-        &options(default_region),
+        &options(default_region, forward_unknown_fields),
     ))
 }
 
@@ -85,14 +92,21 @@ pub fn build_event_from_object(
             "the event is not a JSON-like object",
         )
     })?;
-    built_object(EventInput::from_value(value).build(&options(default_region)))
+    built_object(EventInput::from_value(value).build(&options(default_region, false)))
 }
 
 /// Every problem and warning of an event from its JSON text, without
 /// throwing: `{ ok, errors, warnings }`.
 #[wasm_bindgen(js_name = validateEvent)]
-pub fn validate_event(input_json: &str, default_region: Option<String>) -> Object {
-    let report = appsflyer_s2s::validate_event_json(input_json, &options(default_region));
+pub fn validate_event(
+    input_json: &str,
+    default_region: Option<String>,
+    forward_unknown_fields: bool,
+) -> Object {
+    let report = appsflyer_s2s::validate_event_json(
+        input_json,
+        &options(default_region, forward_unknown_fields),
+    );
     let obj = Object::new();
     set(&obj, "ok", &JsValue::from_bool(report.ok()));
     set(&obj, "errors", &errors_array(&report.errors));
@@ -110,8 +124,10 @@ pub fn prepare_request(
     input_json: &str,
     endpoint: Option<String>,
     default_region: Option<String>,
+    forward_unknown_fields: bool,
 ) -> Result<Object, JsValue> {
-    let built = EventInput::from_json(input_json).build(&options(default_region));
+    let built =
+        EventInput::from_json(input_json).build(&options(default_region, forward_unknown_fields));
     let body = built.as_ref().map(|b| b.body.clone()).unwrap_or_default();
     let prepared = request::prepare(app_id, s2s_key, endpoint.as_deref(), body);
     match (built, prepared) {

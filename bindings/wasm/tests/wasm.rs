@@ -97,7 +97,9 @@ fn helpers_throw_field_errors_named_after_their_arguments() {
 #[cfg(feature = "events")]
 #[wasm_bindgen_test]
 fn build_event_returns_body_bytes_and_warnings() {
-    let built: JsValue = s2s::build_event(EVENT, Some("US".into())).unwrap().into();
+    let built: JsValue = s2s::build_event(EVENT, Some("US".into()), false)
+        .unwrap()
+        .into();
     let body = text(&built, "body");
     assert_eq!(get(&built, "bytes").as_f64(), Some(body.len() as f64));
     assert!(body.contains(r#""eventTime":"2024-05-15 12:17:01.123""#));
@@ -117,7 +119,7 @@ fn build_event_returns_body_bytes_and_warnings() {
 #[wasm_bindgen_test]
 fn build_event_throws_every_error_and_validate_reports_them() {
     let bad = r#"{"eventName":3,"ip":"::1","att":7}"#;
-    let codes: Vec<String> = thrown(s2s::build_event(bad, None).unwrap_err())
+    let codes: Vec<String> = thrown(s2s::build_event(bad, None, false).unwrap_err())
         .into_iter()
         .map(|(_, code)| code)
         .collect();
@@ -127,13 +129,13 @@ fn build_event_throws_every_error_and_validate_reports_them() {
             "{code} missing from {codes:?}"
         );
     }
-    let report: JsValue = s2s::validate_event(bad, None).into();
+    let report: JsValue = s2s::validate_event(bad, None, false).into();
     assert_eq!(get(&report, "ok").as_bool(), Some(false));
     assert_eq!(
         Array::from(&get(&report, "errors")).length() as usize,
         codes.len()
     );
-    let region = thrown(s2s::build_event(EVENT, Some("XX".into())).unwrap_err());
+    let region = thrown(s2s::build_event(EVENT, Some("XX".into()), false).unwrap_err());
     assert!(
         region.contains(&("defaultRegion".into(), "invalid_region".into())),
         "{region:?}"
@@ -142,10 +144,32 @@ fn build_event_throws_every_error_and_validate_reports_them() {
 
 #[cfg(feature = "events")]
 #[wasm_bindgen_test]
+fn unknown_fields_are_refused_unless_forwarded_and_pii_always() {
+    let unknown = r#"{"appsflyer_id":"1415211453000-6513894","eventName":"x","af_new":"1"}"#;
+    let refused = thrown(s2s::build_event(unknown, None, false).unwrap_err());
+    assert_eq!(
+        refused,
+        [("af_new".to_string(), "unknown_field".to_string())]
+    );
+    let built: JsValue = s2s::build_event(unknown, None, true).unwrap().into();
+    assert!(text(&built, "body").contains(r#""af_new":"1""#));
+    let pii = r#"{"appsflyer_id":"1415211453000-6513894","eventName":"x","Email":"a@b.co"}"#;
+    let refused = thrown(s2s::build_event(pii, None, true).unwrap_err());
+    assert_eq!(refused, [("Email".to_string(), "raw_pii".to_string())]);
+}
+
+#[wasm_bindgen_test]
 fn prepare_request_gives_fetch_arguments_and_reports_request_and_event_together() {
-    let req: JsValue = s2s::prepare_request("id123456789", "key-1", EVENT, None, Some("US".into()))
-        .unwrap()
-        .into();
+    let req: JsValue = s2s::prepare_request(
+        "id123456789",
+        "key-1",
+        EVENT,
+        None,
+        Some("US".into()),
+        false,
+    )
+    .unwrap()
+    .into();
     assert_eq!(
         text(&req, "url"),
         "https://api3.appsflyer.com/inappevent/id123456789"
@@ -161,6 +185,7 @@ fn prepare_request_gives_fetch_arguments_and_reports_request_and_event_together(
             r#"{"eventName":"x"}"#,
             Some("ftp://x".into()),
             None,
+            false,
         )
         .unwrap_err(),
     );
