@@ -435,7 +435,7 @@ impl<'o> Builder<'o> {
             }
         };
         if body.len() > MAX_BODY_BYTES {
-            let message = too_large_message(&event, body.len());
+            let message = too_large_message(&body);
             self.error("", ErrorCode::BodyTooLarge, message);
             return self.report(None);
         }
@@ -885,8 +885,12 @@ fn suggest(key: &str) -> Option<&'static str> {
 }
 
 /// "body is N bytes, over 1024; biggest fields: eventValue (612 bytes), …".
-fn too_large_message(event: &Event, size: usize) -> String {
-    let mut sizes: Vec<(usize, String)> = match serde_json::to_value(event) {
+///
+/// The sizes come from the body itself, read back: each field as written in
+/// it (no second serializer of the event, which would re-read its numbers).
+fn too_large_message(body: &str) -> String {
+    let size = body.len();
+    let mut sizes: Vec<(usize, String)> = match crate::model::parse_json(body) {
         Ok(Value::Object(map)) => map
             .iter()
             .map(|(k, v)| {
@@ -897,12 +901,16 @@ fn too_large_message(event: &Event, size: usize) -> String {
             .collect(),
         _ => Vec::new(),
     };
-    sizes.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let biggest: Vec<String> = sizes
-        .iter()
-        .take(3)
-        .map(|(n, k)| format!("{k} ({n} bytes)"))
-        .collect();
+    // The three biggest, the first key on ties (no sort needed for three).
+    let mut biggest: Vec<String> = Vec::new();
+    for _ in 0..3 {
+        let Some(at) = (0..sizes.len()).reduce(|a, b| if sizes[b].0 > sizes[a].0 { b } else { a })
+        else {
+            break;
+        };
+        let (n, k) = sizes.swap_remove(at);
+        biggest.push(format!("{k} ({n} bytes)"));
+    }
     format!(
         "the body is {size} bytes, over AppsFlyer's {MAX_BODY_BYTES}-byte limit; biggest fields: {}",
         biggest.join(", ")

@@ -409,8 +409,11 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         Ok(Value::Number(n.into()))
     }
 
-    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+    /// Never called for JSON text: with `arbitrary_precision` serde_json
+    /// hands every number over as its text (see `visit_map`). Refusing here
+    /// rather than printing the float keeps float formatting out of the build.
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Value, E> {
+        Err(E::custom("a number that is not kept as written"))
     }
 
     fn visit_str<E>(self, s: &str) -> Result<Value, E> {
@@ -441,10 +444,9 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
                 // serde_json (`arbitrary_precision`) hands a number over as a
                 // one-entry map holding its text; keep that text as the number.
                 let text: String = map.next_value()?;
-                return text
-                    .parse::<serde_json::Number>()
-                    .map(Value::Number)
-                    .map_err(A::Error::custom);
+                return json_number(&text)
+                    .map(|n| Value::Number(serde_json::Number::from_string_unchecked(n)))
+                    .ok_or_else(|| A::Error::custom("holds a number that is not a JSON number"));
             }
             if REFUSED_KEYS.contains(&key.as_str()) {
                 return Err(A::Error::custom(format!(
@@ -464,6 +466,56 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         }
         Ok(Value::Object(out))
     }
+}
+
+/// A JSON number's text (RFC 8259: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`)
+/// with its exponent spelled one way (`e`, with its sign: `1E2` → `1e+2`);
+/// `None` for anything else.
+///
+/// serde_json's parser has already read the number when it hands its text
+/// over, but an object whose only key is serde_json's private number token
+/// looks the same, so the text is checked here: whatever it holds, nothing
+/// but a number ever reaches the body. The `Number` is then made from the
+/// text as it is (`Number::from_string_unchecked`, serde_json's own way to
+/// hold a number as written) rather than parsed again, which would link a
+/// float parser and printer into every build for numbers that are never
+/// floats here.
+fn json_number(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let int = digits(i);
+    if int == 0 || (int > 1 && b[i] == b'0') {
+        return None;
+    }
+    i += int;
+    if b.get(i) == Some(&b'.') {
+        let frac = digits(i + 1);
+        if frac == 0 {
+            return None;
+        }
+        i += 1 + frac;
+    }
+    let mut out = String::from(&text[..i]);
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let sign = match b.get(i) {
+            Some(&s @ (b'+' | b'-')) => {
+                i += 1;
+                s
+            }
+            _ => b'+',
+        };
+        let exp = digits(i);
+        if exp == 0 {
+            return None;
+        }
+        out.push('e');
+        out.push(char::from(sign));
+        out.push_str(&text[i..i + exp]);
+        i += exp;
+    }
+    (i == b.len()).then_some(out)
 }
 
 /// A number written as a whole number that fits in an `i64`: `3`, `-12`;
