@@ -5,7 +5,7 @@ use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, ErrorCode, FieldError, Warning, WarningCode};
 use crate::event::Event;
@@ -15,7 +15,7 @@ use crate::input::{
 };
 use crate::json::{describe_json_error, json_type, parse_json};
 use crate::normalize::{self, NormalizeError};
-use crate::pii::{self, PiiKind};
+use crate::pii::{self, Found, PiiKind};
 use crate::time::{self, TimeForm, Timestamp};
 use crate::{phone, validate, MAX_BODY_BYTES};
 
@@ -505,7 +505,7 @@ impl<'o> Builder<'o> {
             }
         };
         if let Some(object) = &object {
-            self.no_pii_inside(field, object);
+            self.no_pii_inside(pii::scan_object(field, object));
         }
         if field == "eventValue" {
             if let Some(revenue) = object.as_ref().and_then(|m| m.get("af_revenue")) {
@@ -554,7 +554,7 @@ impl<'o> Builder<'o> {
             self.error(&shown, ErrorCode::UnknownField, message);
             return;
         }
-        if !self.no_pii_in_value(&shown, value) {
+        if !self.no_pii_inside(pii::scan(&shown, value)) {
             return;
         }
         let message = match known {
@@ -566,44 +566,19 @@ impl<'o> Builder<'o> {
         self.warn(&shown, WarningCode::UnknownField, message);
     }
 
-    /// `eventValue` / `custom_data`: no key that names personal data and no
-    /// email address anywhere inside (AppsFlyer forbids PII there).
-    fn no_pii_inside(&mut self, field: &str, object: &Map<String, Value>) {
-        for (key, value) in object {
-            let shown = pii::display_name(key);
-            if pii::contains_email_address(key) {
-                let message = format!("a key of {field} is an email address: AppsFlyer forbids personal data in {field}");
-                self.error(field, ErrorCode::RawPii, message);
-                continue;
-            }
-            let path = format!("{field}.{shown}");
-            if let Some(kind) = pii::name_kind(key) {
-                let message = format!("{path} looks like {kind}: AppsFlyer forbids personal data in {field}; send it as {}", kind.instead());
-                self.error(&path, ErrorCode::RawPii, message);
-                continue;
-            }
-            self.no_pii_in_value(&path, value);
+    /// Personal data found inside a value (`eventValue`, `custom_data`, a
+    /// forwarded unknown field): each finding an error; `true` if none.
+    fn no_pii_inside(&mut self, findings: Vec<pii::Finding>) -> bool {
+        for finding in &findings {
+            let at = &finding.path;
+            let message = match finding.found {
+                Found::Name(kind) => format!("{at} looks like {kind}: AppsFlyer forbids personal data outside the hashed fields; send it as {}", kind.instead()),
+                Found::EmailValue => format!("{at} holds an email address: AppsFlyer forbids personal data outside the hashed fields; send it as {}", PiiKind::Email.instead()),
+                Found::EmailKey => format!("a key of {at} is an email address: AppsFlyer forbids personal data outside the hashed fields"),
+            };
+            self.error(at, ErrorCode::RawPii, message);
         }
-    }
-
-    /// Looks for personal data in a value at `path` (nested objects and
-    /// arrays included); `true` if there is none.
-    fn no_pii_in_value(&mut self, path: &str, value: &Value) -> bool {
-        let before = self.errors.len();
-        match value {
-            Value::String(text) if pii::contains_email_address(text) => {
-                let message = format!("{path} holds an email address: AppsFlyer forbids personal data outside the hashed fields; send it as {}", PiiKind::Email.instead());
-                self.error(path, ErrorCode::RawPii, message);
-            }
-            Value::Object(object) => self.no_pii_inside(path, object),
-            Value::Array(items) => {
-                for (n, item) in items.iter().enumerate() {
-                    self.no_pii_in_value(&format!("{path}[{n}]"), item);
-                }
-            }
-            _ => {}
-        }
-        self.errors.len() == before
+        findings.is_empty()
     }
 
     fn currency(&mut self, code: String) -> Option<String> {
