@@ -326,6 +326,7 @@ pub fn contains_email_address(text: &str) -> bool {
 }
 
 /// Personal data found inside a JSON value, and where.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The path of what was found: `eventValue.customer_email`,
@@ -337,6 +338,7 @@ pub struct Finding {
 }
 
 /// What kind of personal data a [`Finding`] is.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
     /// A key whose name names personal data.
