@@ -1,8 +1,9 @@
 // Types of `appsflyer-s2s`. The shapes the WebAssembly core reads and returns
 // (EventInput, FieldError, Outcome, …) are written next to the Rust code that
 // handles them (bindings/wasm/src/typescript.rs) and generated into
-// node/appsflyer_s2s_wasm.d.ts; this file adds the functions, S2SClient and
-// S2SError.
+// web/appsflyer_s2s_wasm.d.ts; this file adds the functions and S2SClient.
+// The PII helpers and S2SError are declared in hash.d.ts (they are also the
+// `appsflyer-s2s/hash` entry).
 
 import type {
   AppSetId,
@@ -15,7 +16,7 @@ import type {
   S2sRequest,
   ValidationReport,
   Warning,
-} from "./node/appsflyer_s2s_wasm.js";
+} from "./web/appsflyer_s2s_wasm.js";
 
 export type {
   AppSetId,
@@ -99,39 +100,19 @@ export type SendResult = Outcome & {
   attempts: number;
 };
 
-/**
- * An event or request that cannot be sent, with every reason found. Thrown by
- * every function of this package for invalid input; messages never contain
- * raw PII or the S2S key.
- */
-export declare class S2SError extends Error {
-  /** Always `"S2SError"`. */
-  readonly name: "S2SError";
-  /** The code of the first problem (`"invalid_phone"`, `"missing_field"`, `"wrong_type"` for an argument of the wrong type, …). */
-  readonly code: ErrorCode;
-  /** Every problem, in field order; never empty. */
-  readonly errors: FieldError[];
-  constructor(errors: Iterable<FieldError>);
-}
+export {
+  S2SError,
+  sha256Hex,
+  normalizeEmail,
+  hashEmail,
+  normalizeName,
+  hashName,
+  toE164,
+  phoneDigits,
+  hashPhone,
+  hashPhoneE164,
+} from "./hash.js";
 
-/** Lowercase hex SHA-256 of the UTF-8 bytes of `text` (64 characters). */
-export declare function sha256Hex(text: string): string;
-/** The `email_hashed` input: trimmed and lowercased. Throws `invalid_email` for an empty value or one without `@`. */
-export declare function normalizeEmail(email: string): string;
-/** `email_hashed`: SHA-256 hex of `normalizeEmail(email)`. */
-export declare function hashEmail(email: string): string;
-/** The `first_name_hashed` / `last_name_hashed` input: Unicode NFC, trimmed, lowercased. Throws `invalid_name` for a blank name. */
-export declare function normalizeName(name: string): string;
-/** `first_name_hashed` / `last_name_hashed`: SHA-256 hex of `normalizeName(name)`. */
-export declare function hashName(name: string): string;
-/** The number in E.164 (`"+12133734253"`), parsed exactly as libphonenumber-js parses it. Throws `invalid_phone`, or `invalid_region` for an unknown `defaultRegion`. */
-export declare function toE164(phone: string, defaultRegion?: string | null): string;
-/** The `phone_number_hashed` input: E.164 without the `+` (`"12133734253"`). */
-export declare function phoneDigits(phone: string, defaultRegion?: string | null): string;
-/** `phone_number_hashed`: SHA-256 hex of `phoneDigits(phone, defaultRegion)`. */
-export declare function hashPhone(phone: string, defaultRegion?: string | null): string;
-/** `phone_number_e164_hashed`: SHA-256 hex of `toE164(phone, defaultRegion)`. */
-export declare function hashPhoneE164(phone: string, defaultRegion?: string | null): string;
 /**
  * Validates, normalizes and hashes an event: `body` is the exact JSON to
  * send. Throws an `S2SError` listing every problem.

@@ -6,9 +6,9 @@
 //! `eventTime` in AppsFlyer's UTC format, under the 1 KB body limit, with the
 //! request to send and the reading of AppsFlyer's answer as pure functions.
 //!
-//! The crate is `#![no_std]` with `alloc`; the default `std` feature only adds
-//! conveniences, so the same core runs natively, in WebAssembly and in a
-//! Cloudflare Worker.
+//! The crate is `#![no_std]` with `alloc` and has no features: the same core
+//! runs natively, in WebAssembly and in a Cloudflare Worker, and its errors
+//! implement `core::error::Error`.
 //!
 //! ```
 //! use appsflyer_s2s::{build_event_json, BuildOptions};
@@ -29,12 +29,15 @@
 #![warn(missing_docs)]
 
 extern crate alloc;
-#[cfg(feature = "std")]
+// The unit tests print and use proptest, which need std.
+#[cfg(test)]
 extern crate std;
 
 pub mod error;
+pub mod event;
 pub mod hash;
-pub mod model;
+pub mod input;
+pub mod json;
 pub mod normalize;
 pub mod outcome;
 pub mod phone;
@@ -43,15 +46,16 @@ pub mod request;
 pub mod time;
 pub mod validate;
 
-mod build;
+mod builder;
 
-pub use build::{
+pub use builder::{
     build_event, build_event_json, validate_event, validate_event_json, BuildOptions, BuiltEvent,
     Report,
 };
 pub use error::{Error, ErrorCode, FieldError, Warning, WarningCode};
 
-pub use model::{Event, EventInput};
+pub use event::Event;
+pub use input::{EventInput, ParsedInput};
 pub use outcome::{classify, Outcome, RetryPolicy};
 pub use request::{prepare, S2sRequest, DEFAULT_ENDPOINT};
 

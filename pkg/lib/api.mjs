@@ -4,62 +4,12 @@
 // schedule. Every rule about events lives in the Rust core.
 //
 // This file is the single source: the browser build imports it as ES module,
-// and `make pkg` compiles it to CommonJS (node/api.cjs) for Node's `require`.
+// and `make pkg` bundles it with lib/hashing.mjs (the helpers and S2SError it
+// shares with `appsflyer-s2s/hash`) into CommonJS (node/api.cjs) for Node.
 
-/**
- * An event or request that cannot be sent, with every reason found.
- * `code` is the code of the first problem; `errors` lists them all as
- * `{ field, code, message }`. Messages never contain raw PII or the S2S key.
- */
-export class S2SError extends Error {
-  /**
-   * @param {{ field: string, code: string, message: string }[]} errors at least one
-   */
-  constructor(errors) {
-    const list = Array.from(errors, (e) => ({
-      field: String(e.field),
-      code: String(e.code),
-      message: String(e.message),
-    }));
-    if (list.length === 0) {
-      throw new TypeError('S2SError needs at least one { field, code, message }');
-    }
-    super(
-      list
-        .map((e) => (e.field ? `${e.field}: ${e.code}: ${e.message}` : `${e.code}: ${e.message}`))
-        .join('; '),
-    );
-    this.name = 'S2SError';
-    /** The code of the first problem, e.g. `"invalid_phone"`. */
-    this.code = list[0].code;
-    /** Every problem, in field order. */
-    this.errors = list;
-  }
-}
+import { S2SError, call, createHashing, optionalText, text, wrongType } from './hashing.mjs';
 
-/** The JSON type of a value for messages: never the value itself (it may be PII). */
-function kind(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const t = typeof value;
-  return t === 'object' || t === 'undefined' ? t : `a ${t}`;
-}
-
-function wrongType(field, want, value) {
-  return new S2SError([
-    { field, code: 'wrong_type', message: `${field} must be ${want}, not ${kind(value)}` },
-  ]);
-}
-
-function text(value, field) {
-  if (typeof value !== 'string') throw wrongType(field, 'a string', value);
-  return value;
-}
-
-/** An optional string: `undefined` for `null` / `undefined`. */
-function optionalText(value, field) {
-  return value === undefined || value === null ? undefined : text(value, field);
-}
+export { S2SError, createHashing };
 
 function optionsObject(options, field = 'options') {
   if (options === undefined || options === null) return {};
@@ -115,29 +65,7 @@ function sleep(ms) {
  * browser's build).
  */
 export function createApi(raw) {
-  /** Calls a raw export, turning the `{ errors }` it throws into an S2SError. */
-  function call(fn, ...args) {
-    try {
-      return fn(...args);
-    } catch (e) {
-      if (e !== null && typeof e === 'object' && Array.isArray(e.errors)) {
-        throw new S2SError(e.errors);
-      }
-      throw e;
-    }
-  }
-
-  const sha256Hex = (value) => raw.sha256Hex(text(value, 'text'));
-  const normalizeEmail = (email) => call(raw.normalizeEmail, text(email, 'email'));
-  const hashEmail = (email) => call(raw.hashEmail, text(email, 'email'));
-  const normalizeName = (name) => call(raw.normalizeName, text(name, 'name'));
-  const hashName = (name) => call(raw.hashName, text(name, 'name'));
-  const phoneFn = (fn) => (phone, defaultRegion) =>
-    call(fn, text(phone, 'phone'), optionalText(defaultRegion, 'defaultRegion'));
-  const toE164 = phoneFn(raw.toE164);
-  const phoneDigits = phoneFn(raw.phoneDigits);
-  const hashPhone = phoneFn(raw.hashPhone);
-  const hashPhoneE164 = phoneFn(raw.hashPhoneE164);
+  const hashing = createHashing(raw);
 
   function region(options) {
     return optionalText(optionsObject(options).defaultRegion, 'defaultRegion');
@@ -287,15 +215,7 @@ export function createApi(raw) {
   }
 
   return {
-    sha256Hex,
-    normalizeEmail,
-    hashEmail,
-    normalizeName,
-    hashName,
-    toE164,
-    phoneDigits,
-    hashPhone,
-    hashPhoneE164,
+    ...hashing,
     buildEvent,
     validateEvent,
     prepareRequest,

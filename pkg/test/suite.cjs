@@ -1,7 +1,8 @@
 'use strict';
 // The node:test suite of the npm package, run against the package installed
 // from `npm pack` (pkg/test/npm-pack-test.sh), once through `require`
-// (cjs.test.cjs) and once through `import` (esm.test.mjs).
+// (cjs.test.cjs) and once through `import` (esm.test.mjs); its hashing part
+// also against `appsflyer-s2s/hash` (hash.test.cjs, hash.test.mjs).
 //
 // S2S_REPO points at the repository, for the core's data files and the
 // reference libphonenumber-js; S2S_SEED fixes the random samples (printed).
@@ -99,17 +100,11 @@ const answer = (status, body = '', headers = {}) => (res) => {
 };
 const hang = () => () => {};
 
-module.exports = function suite(api, label) {
-  test(`${label}: exports the whole API`, () => {
-    for (const name of [
-      'sha256Hex', 'normalizeEmail', 'hashEmail', 'normalizeName', 'hashName', 'toE164',
-      'phoneDigits', 'hashPhone', 'hashPhoneE164', 'buildEvent', 'validateEvent',
-      'prepareRequest', 'classifyResponse', 'S2SClient', 'S2SError',
-    ]) {
-      assert.equal(typeof api[name], 'function', name);
-    }
-  });
-
+/**
+ * The PII helpers and S2SError: run against the root entry and against
+ * `appsflyer-s2s/hash` (hash.test.cjs, hash.test.mjs).
+ */
+function hashingSuite(api, label) {
   test(`${label}: sha256Hex agrees with node:crypto (seed ${SEED})`, () => {
     const next = random(SEED);
     const samples = ['', 'a', 'mary', 'Valéry', '日本語', '😀', 'x'.repeat(1000)];
@@ -188,7 +183,36 @@ module.exports = function suite(api, label) {
   test(`${label}: arguments of the wrong type are S2SErrors, never hashed as text`, () => {
     throwsS2S(api, () => api.sha256Hex(undefined), 'wrong_type', 'text');
     throwsS2S(api, () => api.hashEmail(42), 'wrong_type', 'email');
+    throwsS2S(api, () => api.normalizeName(null), 'wrong_type', 'name');
     throwsS2S(api, () => api.hashPhone('+16505551212', 1), 'wrong_type', 'defaultRegion');
+    throwsS2S(api, () => api.toE164({}), 'wrong_type', 'phone');
+  });
+
+  test(`${label}: S2SError is a real Error with a stable code`, () => {
+    const e = new api.S2SError([{ field: 'x', code: 'invalid_ip', message: 'm' }]);
+    assert.ok(e instanceof Error && e instanceof api.S2SError);
+    assert.equal(e.code, 'invalid_ip');
+    assert.equal(e.message, 'm [invalid_ip]');
+    assert.ok(typeof e.stack === 'string');
+    assert.throws(() => new api.S2SError([]), TypeError);
+  });
+
+}
+
+function suite(api, label) {
+  test(`${label}: exports the whole API`, () => {
+    for (const name of [
+      'sha256Hex', 'normalizeEmail', 'hashEmail', 'normalizeName', 'hashName', 'toE164',
+      'phoneDigits', 'hashPhone', 'hashPhoneE164', 'buildEvent', 'validateEvent',
+      'prepareRequest', 'classifyResponse', 'S2SClient', 'S2SError',
+    ]) {
+      assert.equal(typeof api[name], 'function', name);
+    }
+  });
+
+  hashingSuite(api, label);
+
+  test(`${label}: event arguments of the wrong type are S2SErrors`, () => {
     throwsS2S(api, () => api.buildEvent(EVENT, 'US'), 'wrong_type', 'options');
     throwsS2S(api, () => api.classifyResponse('200', 'OK'), 'wrong_type', 'status');
   });
@@ -331,15 +355,6 @@ module.exports = function suite(api, label) {
     assert.equal(api.classifyResponse(0, '').outcome, 'retry');
     assert.equal(api.classifyResponse(200.5, '').outcome, 'retry');
     assert.equal(api.classifyResponse(302, '').outcome, 'rejected');
-  });
-
-  test(`${label}: S2SError is a real Error with a stable code`, () => {
-    const e = new api.S2SError([{ field: 'x', code: 'invalid_ip', message: 'm' }]);
-    assert.ok(e instanceof Error && e instanceof api.S2SError);
-    assert.equal(e.code, 'invalid_ip');
-    assert.equal(e.message, 'x: invalid_ip: m');
-    assert.ok(typeof e.stack === 'string');
-    assert.throws(() => new api.S2SError([]), TypeError);
   });
 
   test(`${label}: S2SClient delivers once, with the key in the header only`, { timeout: 10_000 }, async () => {
@@ -491,4 +506,9 @@ module.exports = function suite(api, label) {
       await af.close();
     }
   });
-};
+}
+
+module.exports = suite;
+module.exports.hashingSuite = hashingSuite;
+module.exports.throwsS2S = throwsS2S;
+module.exports.CORPUS = CORPUS;

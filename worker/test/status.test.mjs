@@ -10,15 +10,12 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { after, describe, test } from "node:test";
-import { KEYS, STATUS_TOKENS, TOKENS, sleep, start } from "./harness.mjs";
-
-const require = createRequire(import.meta.url);
-const { chromium } = require("playwright-core");
+import { launchChromium } from "../../pkg/test/browser/chromium.mjs";
+import { KEYS, STATUS_TOKENS, TOKENS, call, sleep, start } from "./harness.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ARTIFACTS = resolve(root, "target/status-page");
@@ -65,30 +62,17 @@ after(async () => {
   }
 });
 
-async function post(w, path, { json, token = TOKENS[0], authorization, headers = {} } = {}) {
-  const h = { "content-type": "application/json", ...headers };
-  if (authorization !== undefined) {
-    if (authorization !== null) h.authorization = authorization;
-  } else if (token) {
-    h.authorization = `Bearer ${token}`;
-  }
-  const res = await w.mf.dispatchFetch(`http://127.0.0.1${path}`, { method: "POST", body: JSON.stringify(json), headers: h });
-  return { status: res.status, headers: res.headers, text: await res.text() };
+/** An event route: `authorization` (a whole header value, or `null`) instead of a caller's bearer token. */
+function post(w, path, { json, token = TOKENS[0], authorization, headers = {} } = {}) {
+  if (authorization === undefined) return call(w, path, { json, token, headers });
+  return call(w, path, { json, token: null, headers: authorization ? { ...headers, authorization } : headers });
 }
 
 /** A status route, with a status token by default. */
 async function status(w, path = "/status.json", { authorization = `Bearer ${STATUS_TOKENS[0]}`, method = "GET" } = {}) {
-  const headers = authorization ? { authorization } : {};
-  const res = await w.mf.dispatchFetch(`http://127.0.0.1${path}`, { method, headers });
-  const text = await res.text();
-  shown.push(text);
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  const res = await call(w, path, { method, token: null, headers: authorization ? { authorization } : {} });
+  shown.push(res.text);
+  return { status: res.status, headers: res.headers, text: res.text, json: res.body };
 }
 
 /** Polls /status.json until `check(report)` holds; returns that report. */
@@ -309,7 +293,7 @@ describe("counting", () => {
 describe("samples never hold raw PII", () => {
   test("a queue message with raw PII is dead-lettered as unusable, and its body is not shown", async () => {
     const w = await worker({ bindings: { STATUS_FLUSH_MS: "50" } });
-    const body = JSON.parse((await post(w, "/validate/com.example.app", { json: event() })).text).body;
+    const body = (await post(w, "/validate/com.example.app", { json: event() })).body.body;
     const tampered = body.replace(/"email_hashed":"[0-9a-f]+"/, `"email":"${PII.email}"`);
     assert.notEqual(tampered, body);
     const queue = await w.mf.getQueueProducer("RETRY_QUEUE", "appsflyer-s2s");
@@ -459,11 +443,7 @@ describe("the page in Chromium", () => {
     const expected = report.windows.hour.totals;
 
     mkdirSync(ARTIFACTS, { recursive: true });
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-      timeout: 30_000,
-    });
+    const browser = await launchChromium();
     try {
       const problems = [];
       const watch = (page) => {
