@@ -96,10 +96,11 @@ bench-worker: worker
 	node worker/test/soak.mjs $(SOAK_EVENTS)
 	node worker/bench/load.mjs
 
-# The Worker at another commit (default: the last one before the status
-# page), built like worker/ (same tools, its own target directory) from
-# `git archive`, then worker/bench/bench.mjs with both builds side by side.
-WORKER_BASELINE ?= c92cb65
+# The Worker at another commit (default: main when the status page was
+# merged, the last commit without it), built like worker/ (same tools, its
+# own target directory) from `git archive`, then worker/bench/bench.mjs with
+# both builds side by side.
+WORKER_BASELINE ?= 4406649
 WORKER_BASELINE_DIR := target/worker-baseline
 
 bench-worker-baseline: worker
