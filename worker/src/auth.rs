@@ -71,18 +71,12 @@ impl Callers {
         };
         let mut callers = Vec::with_capacity(entries.len());
         for (token, id, apps, routes) in entries {
-            if token.chars().count() < MIN_TOKEN_CHARS {
-                return Err(ConfigError(
-                    "CLIENT_TOKENS: every token must be at least 16 characters \
-                     (e.g. the output of `openssl rand -hex 32`)",
-                ));
-            }
-            if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(ConfigError(
-                    "CLIENT_TOKENS: a token contains white space or control characters",
-                ));
-            }
-            let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+            let digest = token_digest(
+                &token,
+                "CLIENT_TOKENS: every token must be at least 16 characters \
+                 (e.g. the output of `openssl rand -hex 32`)",
+                "CLIENT_TOKENS: a token contains white space or control characters",
+            )?;
             let id = id.unwrap_or_else(|| token_id(&digest));
             callers.push((digest, Caller { id, apps, routes }));
         }
@@ -143,18 +137,12 @@ impl StatusTokens {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
-            if token.chars().count() < MIN_TOKEN_CHARS {
-                return Err(ConfigError(
-                    "STATUS_TOKENS: every token must be at least 16 characters \
-                     (e.g. the output of `openssl rand -hex 32`)",
-                ));
-            }
-            if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(ConfigError(
-                    "STATUS_TOKENS: a token contains white space or control characters",
-                ));
-            }
-            let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+            let digest = token_digest(
+                token,
+                "STATUS_TOKENS: every token must be at least 16 characters \
+                 (e.g. the output of `openssl rand -hex 32`)",
+                "STATUS_TOKENS: a token contains white space or control characters",
+            )?;
             if callers.callers.iter().any(|(d, _)| d == &digest) {
                 return Err(ConfigError(
                     "STATUS_TOKENS: a status token is also in CLIENT_TOKENS; callers must not open the status page",
@@ -209,6 +197,23 @@ fn status_credential(header: &str) -> Option<String> {
     let text = String::from_utf8(decoded).ok()?;
     let (_user, password) = text.split_once(':')?;
     (!password.is_empty()).then(|| password.to_string())
+}
+
+/// A configured token's SHA-256, or the error (naming the setting) when it
+/// is shorter than [`MIN_TOKEN_CHARS`] or holds white space or control
+/// characters.
+fn token_digest(
+    token: &str,
+    too_short: &'static str,
+    bad_characters: &'static str,
+) -> Result<[u8; 32], ConfigError> {
+    if token.chars().count() < MIN_TOKEN_CHARS {
+        return Err(ConfigError(too_short));
+    }
+    if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ConfigError(bad_characters));
+    }
+    Ok(Sha256::digest(token.as_bytes()).into())
 }
 
 /// A caller's default id: `t-` and the first 8 hex digits of its token's SHA-256.

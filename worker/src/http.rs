@@ -103,6 +103,18 @@ impl Incoming {
     }
 }
 
+/// A `POST` of JSON text to `url`, for a Durable Object's stub
+/// (`stub.fetch_with_request`): the idempotency and status stores.
+pub fn json_post(url: &str, json: String) -> worker::Result<worker::Request> {
+    let headers = worker::Headers::new();
+    headers.set("content-type", "application/json")?;
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post)
+        .with_headers(headers)
+        .with_body(Some(json.into()));
+    worker::Request::new_with_init(url, &init)
+}
+
 /// An answer: status, headers and a body (JSON, or the status page's HTML) or none.
 pub struct Reply {
     /// HTTP status.

@@ -21,10 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use worker::{
-    durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response, Result,
-    State,
-};
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
 use crate::config::IDEMPOTENCY;
 
@@ -222,13 +219,10 @@ impl Key {
             .durable_object(IDEMPOTENCY)?
             .id_from_name(&self.name)?
             .get_stub()?;
-        let headers = Headers::new();
-        headers.set("content-type", "application/json")?;
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post)
-            .with_headers(headers)
-            .with_body(Some(serde_json::to_string(body)?.into()));
-        let req = Request::new_with_init(&format!("https://idempotency{path}"), &init)?;
+        let req = crate::http::json_post(
+            &format!("https://idempotency{path}"),
+            serde_json::to_string(body)?,
+        )?;
         stub.fetch_with_request(req).await
     }
 

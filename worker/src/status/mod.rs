@@ -25,7 +25,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use serde_json::json;
-use worker::{Context, Delay, Env, Headers, Method, RequestInit};
+use worker::{Context, Delay, Env};
 
 use crate::config::{Config, STATUS};
 use crate::http::{Incoming, Reply};
@@ -107,13 +107,7 @@ pub async fn flush(env: &Env) {
 }
 
 async fn send(env: &Env, flush: &Flush) -> worker::Result<()> {
-    let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(serde_json::to_string(flush)?.into()));
-    let request = worker::Request::new_with_init("https://status/flush", &init)?;
+    let request = crate::http::json_post("https://status/flush", serde_json::to_string(flush)?)?;
     let response = store(env)?.fetch_with_request(request).await?;
     match response.status_code() {
         200..=299 => Ok(()),
@@ -218,13 +212,7 @@ fn secured(reply: Reply) -> Reply {
 /// The store's report (`asked`: a [`store::ReportRequest`]), as the text
 /// it drew: the Worker passes it on without parsing it.
 async fn read(env: &Env, asked: &str) -> worker::Result<String> {
-    let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(asked.into()));
-    let request = worker::Request::new_with_init("https://status/report", &init)?;
+    let request = crate::http::json_post("https://status/report", asked.to_string())?;
     let mut response = store(env)?.fetch_with_request(request).await?;
     if response.status_code() != 200 {
         return Err(worker::Error::RustError(format!(
