@@ -1,0 +1,149 @@
+//! One Send Event attempt over HTTP, and what its failure means.
+//!
+//! The request itself (URL, headers, body) comes from the core's
+//! [`appsflyer_s2s::prepare`]; this module only moves it with `ureq` and
+//! sorts the result into the four cases the sender treats differently:
+//! AppsFlyer's answer (read with the core's `classify_with_retry_after`), a
+//! failure before anything was sent (retry freely), and a failure after the
+//! request may have reached AppsFlyer (ambiguous: AppsFlyer does not
+//! deduplicate, so sending again can count the event twice).
+
+use std::io;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use appsflyer_s2s::outcome::classify_with_retry_after;
+use appsflyer_s2s::{Outcome, S2sRequest};
+
+/// Longest answer body read, in bytes; the core keeps 256 of it as the reason.
+const MAX_ANSWER_BYTES: u64 = 16 * 1024;
+
+/// What one attempt gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// AppsFlyer (or the endpoint) answered; the core classified the answer.
+    Answered {
+        /// The HTTP status.
+        status: u16,
+        /// The core's reading of it.
+        outcome: Outcome,
+    },
+    /// Nothing was sent: DNS, connect or TLS failed. Sending again cannot
+    /// duplicate the event.
+    NotSent {
+        /// What failed, without the key or the body.
+        reason: String,
+    },
+    /// The request may have reached AppsFlyer: a timeout or a reset after
+    /// it was written, or an answer that could not be read.
+    Ambiguous {
+        /// `timeout`, `connection_reset` or `network_error`.
+        code: &'static str,
+        /// What happened.
+        reason: String,
+    },
+}
+
+/// Sends prepared requests, reusing connections.
+pub struct Transport {
+    agent: ureq::Agent,
+}
+
+impl Transport {
+    /// A transport whose attempts give up after `timeout` (connecting
+    /// included) and that keeps up to `connections` connections open.
+    pub fn new(timeout: Duration, connections: usize) -> Self {
+        let config = ureq::Agent::config_builder()
+            // 4xx and 5xx are answers to classify, not errors.
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
+            .max_idle_connections(connections.max(1))
+            .max_idle_connections_per_host(connections.max(1))
+            .user_agent(concat!("appsflyer-s2s-cli/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Transport {
+            agent: config.into(),
+        }
+    }
+
+    /// Sends one request and reads the answer.
+    pub fn send(&self, request: &S2sRequest) -> Attempt {
+        let mut builder = self.agent.post(&request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let mut response = match builder.send(request.body.as_bytes()) {
+            Ok(r) => r,
+            Err(e) => return failure(e),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        // The status is what counts: a body that cannot be read is left empty.
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .lossy_utf8(true)
+            .read_to_string()
+            .unwrap_or_default();
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        Attempt::Answered {
+            status,
+            outcome: classify_with_retry_after(status, &body, retry_after.as_deref(), now_ms),
+        }
+    }
+}
+
+/// Sorts a ureq error by whether the request can have left.
+fn failure(e: ureq::Error) -> Attempt {
+    use ureq::Error;
+    let not_sent = |reason: String| Attempt::NotSent { reason };
+    match e {
+        Error::Timeout(ureq::Timeout::Resolve) => not_sent("resolving the host timed out".into()),
+        Error::Timeout(ureq::Timeout::Connect) => not_sent("connecting timed out".into()),
+        Error::Timeout(_) => Attempt::Ambiguous {
+            code: "timeout",
+            reason: "no answer before the timeout, after the request was sent".into(),
+        },
+        Error::HostNotFound => not_sent("the host name was not found (DNS)".into()),
+        Error::ConnectionFailed => not_sent("the connection failed".into()),
+        Error::Tls(m) => not_sent(format!("TLS failed: {m}")),
+        Error::Rustls(e) => not_sent(format!("TLS failed: {e}")),
+        Error::Io(io) if before_sending(&io) => not_sent(format!("cannot connect: {io}")),
+        Error::Io(io) if is_reset(&io) => Attempt::Ambiguous {
+            code: "connection_reset",
+            reason: format!("the connection was closed after the request was sent: {io}"),
+        },
+        other => Attempt::Ambiguous {
+            code: "network_error",
+            reason: format!("the request may have been sent: {other}"),
+        },
+    }
+}
+
+fn before_sending(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::AddrNotAvailable
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::NetworkDown
+    )
+}
+
+fn is_reset(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::UnexpectedEof
+    )
+}
