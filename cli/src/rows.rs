@@ -430,11 +430,16 @@ fn cell_kind(field: &str) -> Cell {
 
 /// Keeps every byte the CSV parser reads, so each record's raw bytes can be
 /// hashed and checked for bad quoting; bytes before the current record are dropped.
+///
+/// It also numbers lines: the `csv` crate's own line count skips blank lines
+/// and counts CRLF oddly, while a report must point at the file's real line.
 struct Recording<R> {
     inner: R,
     buf: Vec<u8>,
     /// Stream offset of `buf[0]`.
     base: u64,
+    /// Line feeds in the stream before `buf[0]`.
+    newlines: u64,
 }
 
 impl<R: Read> Read for Recording<R> {
@@ -457,9 +462,32 @@ impl<R> Recording<R> {
         let n = usize::try_from(offset.saturating_sub(self.base))
             .unwrap_or(usize::MAX)
             .min(self.buf.len());
+        self.newlines += count_newlines(&self.buf[..n]);
         self.buf.drain(..n);
         self.base += n as u64;
     }
+
+    /// The record between `start` and `end` (as the parser reports them):
+    /// its 1-based line, and its raw bytes without the blank lines before
+    /// it and the line ending after it.
+    fn record(&self, start: u64, end: u64) -> (u64, &[u8]) {
+        let raw = self.slice(start, end);
+        let lead = raw
+            .iter()
+            .take_while(|&&b| matches!(b, b'\n' | b'\r'))
+            .count();
+        let before = usize::try_from(start.saturating_sub(self.base))
+            .unwrap_or(usize::MAX)
+            .min(self.buf.len());
+        let line = 1 + self.newlines
+            + count_newlines(&self.buf[..before])
+            + count_newlines(&raw[..lead]);
+        (line, trim_record(&raw[lead..]))
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 struct CsvRows<R: Read> {
@@ -478,6 +506,7 @@ impl<R: Read> CsvRows<R> {
             inner: input,
             buf: Vec::new(),
             base: 0,
+            newlines: 0,
         };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -490,9 +519,9 @@ impl<R: Read> CsvRows<R> {
             ));
         }
         let start = header.position().map_or(0, |p| p.byte());
-        let header_line = header.position().map_or(1, |p| p.line());
         let end = reader.position().byte();
-        let raw = trim_record(reader.get_ref().slice(start, end)).to_vec();
+        let (header_line, raw) = reader.get_ref().record(start, end);
+        let raw = raw.to_vec();
         reader.get_mut().drop_before(end);
         let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&raw);
         if let Some(problem) = quoting_problem(raw, &[]) {
@@ -538,12 +567,9 @@ impl<R: Read> CsvRows<R> {
             Ok(false) => return None,
             Err(e) => return Some(Err(e.into())),
         }
-        let (line, start) = self
-            .record
-            .position()
-            .map_or((0, 0), |p| (p.line(), p.byte()));
+        let start = self.record.position().map_or(0, |p| p.byte());
         let end = self.reader.position().byte();
-        let raw = trim_record(self.reader.get_ref().slice(start, end));
+        let (line, raw) = self.reader.get_ref().record(start, end);
         let row_hash = if hash { short_hash(raw) } else { 0 };
         let problem = if raw.len() > MAX_ROW_BYTES {
             Some(too_large(raw.len()))
