@@ -40,9 +40,10 @@ impl Input {
         match &self.path {
             None => Ok(Box::new(io::stdin())),
             Some(p) => match File::open(p) {
-                Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => {
-                    Err(format!("{} is a directory, not a file of events", p.display()))
-                }
+                Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => Err(format!(
+                    "{} is a directory, not a file of events",
+                    p.display()
+                )),
                 Ok(f) => Ok(Box::new(f)),
                 Err(e) => Err(format!("cannot open {}: {e}", p.display())),
             },

@@ -164,9 +164,7 @@ impl Resume {
             None => return Ok(None),
             Some(Ok(l)) if l.trim().is_empty() => return Ok(None),
             Some(Ok(l)) => l,
-            Some(Err(e)) => {
-                return Err(format!("cannot read the journal {}: {e}", path.display()))
-            }
+            Some(Err(e)) => return Err(format!("cannot read the journal {}: {e}", path.display())),
         };
         let header: Header = serde_json::from_str(&first).map_err(|_| {
             format!(
@@ -197,8 +195,8 @@ impl Resume {
         }
         let mut resume = Resume::default();
         for (n, line) in lines.enumerate() {
-            let line = line
-                .map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
+            let line =
+                line.map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
             if line.trim().is_empty() {
                 continue;
             }

@@ -376,7 +376,11 @@ fn ndjson_event(raw: &[u8]) -> Event {
             );
             (
                 None,
-                Err(vec![error("app_id", ErrorCode::WrongType.as_str(), message)]),
+                Err(vec![error(
+                    "app_id",
+                    ErrorCode::WrongType.as_str(),
+                    message,
+                )]),
             )
         }
     }
@@ -479,9 +483,8 @@ impl<R> Recording<R> {
         let before = usize::try_from(start.saturating_sub(self.base))
             .unwrap_or(usize::MAX)
             .min(self.buf.len());
-        let line = 1 + self.newlines
-            + count_newlines(&self.buf[..before])
-            + count_newlines(&raw[..lead]);
+        let line =
+            1 + self.newlines + count_newlines(&self.buf[..before]) + count_newlines(&raw[..lead]);
         (line, trim_record(&raw[lead..]))
     }
 }

@@ -220,18 +220,18 @@ impl Sender {
         Sender { shared, workers }
     }
 
-    /// Queues a row, waiting while the queue is full. Gives the row back if
-    /// the run is stopping.
-    pub fn submit(&self, job: Job) -> Result<(), Job> {
+    /// Queues a row, waiting while the queue is full; `false` (the row not
+    /// queued, so not journaled: the next run sends it) if the run is stopping.
+    pub fn submit(&self, job: Job) -> bool {
         let mut q = self.shared.lock();
         loop {
             if self.shared.stopping() {
-                return Err(job);
+                return false;
             }
             if q.fresh.len() + q.waiting.len() < self.shared.capacity {
                 q.fresh.push_back(job);
                 self.shared.changed.notify_all();
-                return Ok(());
+                return true;
             }
             q = self
                 .shared
@@ -255,7 +255,12 @@ impl Sender {
             let _ = w.join();
         }
         let shared = &self.shared;
-        if let Some(e) = shared.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(e) = shared
+            .error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
             return Err(e);
         }
         let waiting = std::mem::take(&mut shared.lock().waiting);

@@ -44,7 +44,8 @@ fn csv_line_numbers_are_where_each_record_starts() {
 
 #[test]
 fn csv_bom_and_crlf() {
-    let rows = csv("\u{FEFF}appsflyer_id,eventName\r\n1415211453000-6513894,af_login\r\n2,\"b\r\nc\"\r\n");
+    let rows =
+        csv("\u{FEFF}appsflyer_id,eventName\r\n1415211453000-6513894,af_login\r\n2,\"b\r\nc\"\r\n");
     assert_eq!(rows.len(), 2);
     assert_eq!(
         fields(&rows[0]),
@@ -95,8 +96,14 @@ fn csv_map_renames_columns() {
 fn csv_ragged_rows_are_invalid_with_their_line() {
     let rows = csv("eventName,ua\na,b,c\nd\ne,f\n");
     assert_eq!(rows.len(), 3);
-    assert_eq!((rows[0].line, codes(&rows[0])), (2, vec!["wrong_column_count"]));
-    assert_eq!((rows[1].line, codes(&rows[1])), (3, vec!["wrong_column_count"]));
+    assert_eq!(
+        (rows[0].line, codes(&rows[0])),
+        (2, vec!["wrong_column_count"])
+    );
+    assert_eq!(
+        (rows[1].line, codes(&rows[1])),
+        (3, vec!["wrong_column_count"])
+    );
     assert!(rows[2].event.is_ok());
 }
 
@@ -116,16 +123,27 @@ fn csv_bad_quoting_is_invalid_not_guessed() {
     assert_eq!(rows.len(), 4);
     assert_eq!((rows[3].line, codes(&rows[3])), (5, vec!["invalid_csv"]));
     let message = &rows[3].event.as_ref().unwrap_err()[0].message;
-    assert!(message.contains("never closed") && message.contains("line 5 to line 6"), "{message}");
+    assert!(
+        message.contains("never closed") && message.contains("line 5 to line 6"),
+        "{message}"
+    );
 }
 
 #[test]
 fn invalid_utf8_is_an_invalid_row_naming_the_column() {
-    let rows = read(Format::Csv, b"eventName,first_name\naf_login,Val\xE9ry\nok,fine\n", &[]);
+    let rows = read(
+        Format::Csv,
+        b"eventName,first_name\naf_login,Val\xE9ry\nok,fine\n",
+        &[],
+    );
     assert_eq!(codes(&rows[0]), ["invalid_utf8"]);
     let e = &rows[0].event.as_ref().unwrap_err()[0];
     assert_eq!(e.field, "first_name");
-    assert!(!e.message.contains("Val"), "no raw value in messages: {}", e.message);
+    assert!(
+        !e.message.contains("Val"),
+        "no raw value in messages: {}",
+        e.message
+    );
     assert!(rows[1].event.is_ok());
 
     let rows = read(Format::Ndjson, b"{\"eventName\":\"Val\xE9ry\"}\n{}\n", &[]);
@@ -168,13 +186,12 @@ fn ndjson_rows_blank_lines_and_values_that_are_not_objects() {
 
 #[test]
 fn headers_that_cannot_be_used_are_one_clear_error() {
-    let header_error = |input: &[u8], maps: &[ColumnMap]| {
-        match RowReader::new(input, Format::Csv, maps, false) {
+    let header_error =
+        |input: &[u8], maps: &[ColumnMap]| match RowReader::new(input, Format::Csv, maps, false) {
             Err(ReadError::Header(m)) => m,
             Err(e) => panic!("expected a header error, got {e}"),
             Ok(_) => panic!("expected a header error"),
-        }
-    };
+        };
     assert!(header_error(b"", &[]).contains("empty"));
     assert!(header_error(b"email,eventName,email\n", &[]).contains("both give email"));
     assert!(header_error(b"a,,b\n", &[]).contains("no name"));

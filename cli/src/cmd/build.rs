@@ -32,7 +32,11 @@ pub fn run(args: &BuildArgs) -> Result<Exit, Fatal> {
         }
         None => {
             for e in &report.errors {
-                let field = if e.field.is_empty() { "(body)" } else { &e.field };
+                let field = if e.field.is_empty() {
+                    "(body)"
+                } else {
+                    &e.field
+                };
                 eprintln!("error: {field}: {}: {}", e.code, e.message);
             }
             Ok(Exit::NotAll)

@@ -90,7 +90,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit, Fatal> {
                 }
             }
         }
-        if total % 1024 == 0 {
+        if total.is_multiple_of(1024) {
             counts.rows.store(total, Ordering::Relaxed);
             counts.invalid.store(invalid, Ordering::Relaxed);
             counts.bytes.store(rows.bytes_read(), Ordering::Relaxed);

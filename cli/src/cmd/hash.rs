@@ -35,13 +35,12 @@ pub fn run(args: &HashArgs) -> Result<Exit, Fatal> {
             Ok(Exit::Done)
         }
         Err(e) => {
-            let hint = if matches!(args.kind, HashKind::Phone | HashKind::PhoneE164)
-                && region.is_none()
-            {
-                " (a national number needs --region)"
-            } else {
-                ""
-            };
+            let hint =
+                if matches!(args.kind, HashKind::Phone | HashKind::PhoneE164) && region.is_none() {
+                    " (a national number needs --region)"
+                } else {
+                    ""
+                };
             eprintln!("error: the {field} cannot be hashed: {e}{hint}");
             Ok(Exit::NotAll)
         }

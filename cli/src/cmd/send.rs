@@ -45,9 +45,6 @@ pub fn run(args: &SendArgs) -> Result<Exit, Fatal> {
         return Err("--timeout must be between 0.1 and 600 seconds".into());
     }
 
-    let mut rows = RowReader::new(input.open()?, input.format, &args.file.maps, true)
-        .map_err(|e| format!("{}: {e}", input.name()))?;
-    let header = Header::new(input.format.as_str(), rows.columns_hash(), &args.app_id);
     let journal_path = match (&args.journal, &input.path) {
         (Some(p), _) => p.clone(),
         (None, Some(file)) => with_suffix(file, ".journal"),
@@ -57,6 +54,9 @@ pub fn run(args: &SendArgs) -> Result<Exit, Fatal> {
             )
         }
     };
+    let mut rows = RowReader::new(input.open()?, input.format, &args.file.maps, true)
+        .map_err(|e| format!("{}: {e}", input.name()))?;
+    let header = Header::new(input.format.as_str(), rows.columns_hash(), &args.app_id);
     let resume = Resume::load(&journal_path, &header)?.unwrap_or_default();
     let hold = args.ambiguous == Ambiguous::Hold;
     if resume.rows() > 0 {
@@ -102,9 +102,10 @@ pub fn run(args: &SendArgs) -> Result<Exit, Fatal> {
     let (sender, journal, report) = if args.dry_run {
         (None, None, report.map(|r| Arc::new(Mutex::new(r))))
     } else {
-        let journal = Arc::new(JournalWriter::open(&journal_path, &header).map_err(|e| {
-            format!("cannot write the journal {}: {e}", journal_path.display())
-        })?);
+        let journal =
+            Arc::new(JournalWriter::open(&journal_path, &header).map_err(|e| {
+                format!("cannot write the journal {}: {e}", journal_path.display())
+            })?);
         let report = Arc::new(Mutex::new(report.expect("a report path when sending")));
         let plan = Plan {
             rate_per_minute: args.rate,
@@ -207,15 +208,15 @@ pub fn run(args: &SendArgs) -> Result<Exit, Fatal> {
         };
         match &sender {
             Some(sender) => {
-                if sender.submit(Job::new(row.line, row.hash, request)).is_err() {
+                if !sender.submit(Job::new(row.line, row.hash, request)) {
                     break;
                 }
             }
             None => would_send += 1,
         }
     }
-    let interrupted = stop.load(Ordering::SeqCst) && read_error.is_none();
     let finished = sender.map_or(Ok(()), Sender::finish);
+    let interrupted = stop.load(Ordering::SeqCst) && read_error.is_none();
     progress.finish();
     if let Some(j) = &journal {
         let _ = j.sync();
@@ -432,15 +433,16 @@ impl Summary<'_> {
             "delivered",
             delivered,
             &if earlier > 0 {
-                format!(
-                    "  ({} in earlier runs)",
-                    thousands(before("delivered"))
-                )
+                format!("  ({} in earlier runs)", thousands(before("delivered")))
             } else {
                 String::new()
             },
         );
-        line("rejected", rejected, "  refused by AppsFlyer (4xx): see the report; never sent again");
+        line(
+            "rejected",
+            rejected,
+            "  refused by AppsFlyer (4xx): see the report; never sent again",
+        );
         line("invalid", invalid, "  not valid events: see the report");
         line(
             "ambiguous",
@@ -451,8 +453,16 @@ impl Summary<'_> {
                 "  may have been recorded; the next run sends them again"
             },
         );
-        line("failed", failed, "  not delivered after the retries: run the same command again");
-        line("not sent", not_sent, "  not reached: run the same command again to resume");
+        line(
+            "failed",
+            failed,
+            "  not delivered after the retries: run the same command again",
+        );
+        line(
+            "not sent",
+            not_sent,
+            "  not reached: run the same command again to resume",
+        );
         if self.interrupted {
             eprintln!("interrupted: run the same command again to resume");
         }
