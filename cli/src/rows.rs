@@ -442,8 +442,39 @@ struct Recording<R> {
     buf: Vec<u8>,
     /// Stream offset of `buf[0]`.
     base: u64,
-    /// Line feeds in the stream before `buf[0]`.
-    newlines: u64,
+    /// Line breaks in the stream before `buf[0]`.
+    lines: LineCount,
+}
+
+/// Counts line breaks as the CSV reader ends records: `\r\n`, `\n` or a
+/// lone `\r` (old Mac files) each end one line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineCount {
+    /// Line breaks seen.
+    pub breaks: u64,
+    after_cr: bool,
+}
+
+impl LineCount {
+    /// Counts the breaks in `bytes`, continuing from what came before.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            match b {
+                b'\n' if self.after_cr => self.after_cr = false,
+                b'\n' => self.breaks += 1,
+                b'\r' => {
+                    self.breaks += 1;
+                    self.after_cr = true;
+                }
+                _ => self.after_cr = false,
+            }
+        }
+    }
+
+    fn after(mut self, bytes: &[u8]) -> Self {
+        self.feed(bytes);
+        self
+    }
 }
 
 impl<R: Read> Read for Recording<R> {
@@ -466,7 +497,7 @@ impl<R> Recording<R> {
         let n = usize::try_from(offset.saturating_sub(self.base))
             .unwrap_or(usize::MAX)
             .min(self.buf.len());
-        self.newlines += count_newlines(&self.buf[..n]);
+        self.lines.feed(&self.buf[..n]);
         self.buf.drain(..n);
         self.base += n as u64;
     }
@@ -483,14 +514,13 @@ impl<R> Recording<R> {
         let before = usize::try_from(start.saturating_sub(self.base))
             .unwrap_or(usize::MAX)
             .min(self.buf.len());
-        let line =
-            1 + self.newlines + count_newlines(&self.buf[..before]) + count_newlines(&raw[..lead]);
+        let line = 1 + self
+            .lines
+            .after(&self.buf[..before])
+            .after(&raw[..lead])
+            .breaks;
         (line, trim_record(&raw[lead..]))
     }
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 struct CsvRows<R: Read> {
@@ -509,7 +539,7 @@ impl<R: Read> CsvRows<R> {
             inner: input,
             buf: Vec::new(),
             base: 0,
-            newlines: 0,
+            lines: LineCount::default(),
         };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -578,7 +608,7 @@ impl<R: Read> CsvRows<R> {
             Some(too_large(raw.len()))
         } else {
             quoting_problem(raw, &self.names).map(|p| {
-                let last = line + raw.iter().filter(|&&b| b == b'\n').count() as u64;
+                let last = line + LineCount::default().after(raw).breaks;
                 let span = if last > line {
                     format!(" (the record runs from line {line} to line {last})")
                 } else {

@@ -207,3 +207,10 @@ fn row_hashes_follow_the_raw_bytes() {
     assert_eq!(a[0].hash, b[0].hash, "line endings are not part of a row");
     assert_ne!(a[1].hash, b[1].hash);
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_as_it_ends_a_record() {
+    let rows = csv("eventName,ua\ra,b\rc,d\r\ne,f\n");
+    let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3, 4]);
+}
