@@ -1,9 +1,11 @@
 //! What a person sees while a file is checked or sent: an `indicatif` bar
 //! on a terminal, or one plain line every few seconds for CI logs.
 //!
-//! The bar follows the bytes of the file read (the total is known without
-//! a first pass over the file); its message carries the row counts and the
-//! events per second, and `indicatif` works out the ETA.
+//! The bar counts rows done (sent and settled, not merely read: the reader
+//! runs ahead of the sender by a queue's length) out of the file's rows,
+//! estimated from the bytes read so far until the whole file has been read
+//! (no first pass over the file is needed). Its message carries the counts
+//! and the events per second, and `indicatif` works out the ETA.
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -37,31 +39,42 @@ pub struct Progress {
 
 /// What the display shows at one moment.
 pub struct Snapshot {
-    /// Bytes of the input read.
-    pub bytes: u64,
-    /// The counts, e.g. `1,200 rows: 1,100 delivered, …`.
+    /// Rows done.
+    pub done: u64,
+    /// Rows in the file, or an estimate of it; `None` when unknown (standard input).
+    pub total: Option<u64>,
+    /// The counts, e.g. `1,100 delivered, 3 rejected, …`.
     pub message: String,
+}
+
+/// The file's rows, estimated from the rows and bytes read so far (exact
+/// once everything is read); `None` without a file size.
+pub fn estimate_rows(rows_read: u64, bytes_read: u64, file_bytes: Option<u64>) -> Option<u64> {
+    let file_bytes = file_bytes?;
+    if bytes_read >= file_bytes {
+        return Some(rows_read);
+    }
+    if bytes_read == 0 || rows_read == 0 {
+        return None;
+    }
+    Some(((rows_read as f64) * (file_bytes as f64) / (bytes_read as f64)).round() as u64)
 }
 
 impl Progress {
     /// Starts showing progress. `total` is the input's size in bytes, if
     /// known; `snapshot` is called a few times a second.
-    pub fn start(
-        mode: Mode,
-        total: Option<u64>,
-        snapshot: impl Fn() -> Snapshot + Send + 'static,
-    ) -> Progress {
+    pub fn start(mode: Mode, snapshot: impl Fn() -> Snapshot + Send + 'static) -> Progress {
         let stop = Arc::new(AtomicBool::new(false));
         let terminal = std::io::stderr().is_terminal();
         let thread = match (mode, terminal) {
             (Mode::None, _) => None,
             (Mode::Bar, _) | (Mode::Auto, true) => {
                 let stop = Arc::clone(&stop);
-                Some(std::thread::spawn(move || bar(total, &stop, snapshot)))
+                Some(std::thread::spawn(move || bar(&stop, snapshot)))
             }
             (Mode::Plain, _) | (Mode::Auto, false) => {
                 let stop = Arc::clone(&stop);
-                Some(std::thread::spawn(move || plain(total, &stop, snapshot)))
+                Some(std::thread::spawn(move || plain(&stop, snapshot)))
             }
         };
         Progress { stop, thread }
@@ -82,30 +95,35 @@ impl Drop for Progress {
     }
 }
 
-fn bar(total: Option<u64>, stop: &AtomicBool, snapshot: impl Fn() -> Snapshot) {
-    let bar = match total {
-        Some(total) => ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
-            .with_style(
-                ProgressStyle::with_template(
-                    "{bar:28.cyan/blue} {percent:>3}% {msg} · {elapsed} elapsed, ETA {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            ),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{spinner} {msg} · {elapsed} elapsed")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        ),
+fn bar(stop: &AtomicBool, snapshot: impl Fn() -> Snapshot) {
+    let style = |template: &str| {
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
     };
+    let counted = style(
+        "{bar:24.cyan/blue} {human_pos}/{human_len} rows {percent:>3}% · {msg} · {elapsed}, ETA {eta}",
+    );
+    let uncounted = style("{spinner} {human_pos} rows · {msg} · {elapsed}");
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let mut counting = None;
     while !stop.load(Ordering::SeqCst) {
         let s = snapshot();
-        bar.set_position(s.bytes);
+        if counting != Some(s.total.is_some()) {
+            counting = Some(s.total.is_some());
+            bar.set_style(if s.total.is_some() {
+                counted.clone()
+            } else {
+                uncounted.clone()
+            });
+        }
+        bar.set_length(s.total.unwrap_or(0).max(s.done));
+        bar.set_position(s.done);
         bar.set_message(s.message);
         std::thread::sleep(Duration::from_millis(100));
     }
     bar.finish_and_clear();
 }
 
-fn plain(total: Option<u64>, stop: &AtomicBool, snapshot: impl Fn() -> Snapshot) {
+fn plain(stop: &AtomicBool, snapshot: impl Fn() -> Snapshot) {
     let start = Instant::now();
     let mut next = start + PLAIN_INTERVAL;
     while !stop.load(Ordering::SeqCst) {
@@ -115,13 +133,18 @@ fn plain(total: Option<u64>, stop: &AtomicBool, snapshot: impl Fn() -> Snapshot)
         }
         next += PLAIN_INTERVAL;
         let s = snapshot();
-        let done = match total {
-            Some(t) if t > 0 => format!("{:.0}%", s.bytes as f64 * 100.0 / t as f64),
-            _ => format!("{} bytes", s.bytes),
+        let of = match s.total {
+            Some(t) if t > 0 => format!(
+                " of ~{} ({:.0}%)",
+                thousands(t),
+                s.done as f64 * 100.0 / t.max(s.done) as f64
+            ),
+            _ => String::new(),
         };
         let _ = writeln!(
             std::io::stderr(),
-            "progress: {done} of the input after {} s: {}",
+            "progress: {} rows done{of} after {} s: {}",
+            thousands(s.done),
             start.elapsed().as_secs(),
             s.message
         );

@@ -11,7 +11,7 @@ use super::{build_options, interrupt_flag, print_counts, Exit, Fatal};
 use crate::args::CheckArgs;
 use crate::event::build_row;
 use crate::input::Input;
-use crate::progress::{thousands, Progress, Snapshot};
+use crate::progress::{estimate_rows, thousands, Progress, Snapshot};
 use crate::report::{Entry, ReportWriter, Status};
 use crate::rows::RowReader;
 
@@ -42,14 +42,15 @@ pub fn run(args: &CheckArgs) -> Result<Exit, Fatal> {
     let counts = Arc::new(Counts::default());
     let progress = {
         let counts = Arc::clone(&counts);
-        Progress::start(args.file.progress, input.size(), move || {
+        let size = input.size();
+        Progress::start(args.file.progress, move || {
             let rows = counts.rows.load(Ordering::Relaxed);
             let invalid = counts.invalid.load(Ordering::Relaxed);
             Snapshot {
-                bytes: counts.bytes.load(Ordering::Relaxed),
+                done: rows,
+                total: estimate_rows(rows, counts.bytes.load(Ordering::Relaxed), size),
                 message: format!(
-                    "{} rows: {} valid, {} invalid",
-                    thousands(rows),
+                    "{} valid, {} invalid",
                     thousands(rows - invalid),
                     thousands(invalid)
                 ),

@@ -20,7 +20,7 @@ use crate::event::build_row;
 use crate::http::Transport;
 use crate::input::Input;
 use crate::journal::{Header, JournalWriter, Resume, State};
-use crate::progress::{thousands, Progress, Snapshot};
+use crate::progress::{estimate_rows, thousands, Progress, Snapshot};
 use crate::report::{Entry, ReportWriter, RowError, Status};
 use crate::rows::RowReader;
 use crate::sender::{Counters, Job, Plan, Sender, Sinks};
@@ -92,8 +92,9 @@ pub fn run(args: &SendArgs) -> Result<Exit, Fatal> {
     let started = Instant::now();
     let progress = {
         let c = Arc::clone(&counters);
-        Progress::start(args.file.progress, input.size(), move || {
-            progress_snapshot(&c, started)
+        let size = input.size();
+        Progress::start(args.file.progress, move || {
+            progress_snapshot(&c, size, started)
         })
     };
     let mut warnings: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -214,6 +215,10 @@ pub fn run(args: &SendArgs) -> Result<Exit, Fatal> {
             }
             None => would_send += 1,
         }
+    }
+    if !stop.load(Ordering::SeqCst) {
+        // Everything is read: the progress total is now exact.
+        counters.bytes.store(u64::MAX, Ordering::Relaxed);
     }
     let finished = sender.map_or(Ok(()), Sender::finish);
     let interrupted = stop.load(Ordering::SeqCst) && read_error.is_none();
@@ -358,15 +363,21 @@ fn report_path_for(journal: &Path) -> PathBuf {
     }
 }
 
-fn progress_snapshot(c: &Counters, started: Instant) -> Snapshot {
+fn progress_snapshot(c: &Counters, file_bytes: Option<u64>, started: Instant) -> Snapshot {
     let get = Counters::get;
     let delivered = get(&c.delivered);
     let secs = started.elapsed().as_secs_f64().max(1e-3);
+    let done = delivered
+        + get(&c.rejected)
+        + get(&c.invalid)
+        + get(&c.failed)
+        + get(&c.ambiguous)
+        + get(&c.earlier);
     Snapshot {
-        bytes: get(&c.bytes),
+        done,
+        total: estimate_rows(get(&c.rows), get(&c.bytes), file_bytes),
         message: format!(
-            "{} rows: {} delivered, {} rejected, {} invalid, {} retrying, {} held · {} ev/s",
-            thousands(get(&c.rows)),
+            "{} delivered, {} rejected, {} invalid, {} retrying, {} held · {} ev/s",
             thousands(delivered),
             thousands(get(&c.rejected)),
             thousands(get(&c.invalid)),
@@ -415,8 +426,9 @@ impl Summary<'_> {
         let failed = get(&c.failed);
         let not_sent = rows.saturating_sub(delivered + rejected + invalid + ambiguous + failed);
         eprintln!(
-            "send: {} rows of {} to {} in {:.1} s ({} requests, {} events/s delivered in this run)",
+            "send: {} rows {}of {} to {} in {:.1} s ({} requests, {} events/s delivered in this run)",
             thousands(rows),
+            if self.interrupted { "read " } else { "" },
             self.input.name(),
             self.app_id,
             secs,
