@@ -2,10 +2,12 @@
 //! own native benchmark (`benches/build_event.rs`: the same typical event,
 //! JSON in, body out) in the same run.
 //!
-//! `cargo bench -p appsflyer-s2s-cli --bench check_rows -- --rows 1000000`
-//! prints rows/s of `check`, events/s of the core before and after it, their
-//! ratio, and the peak RSS of the `check` process (its `VmHWM`, read from
-//! /proc while it runs). No threshold: figures go to BENCHMARKS.md.
+//! `cargo bench -p appsflyer-s2s-cli --bench check_rows -- --rows 1000000 [--rounds 3]`
+//! alternates the core's benchmark (3 s) and a `check` of the file, and
+//! prints for each round the rows/s of `check`, the core's events/s around
+//! it, their ratio, and the peak RSS of the `check` process (its `VmHWM`,
+//! read from /proc while it runs); then the median ratio. No threshold:
+//! figures go to BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::io::{BufWriter, Write};
@@ -108,15 +110,37 @@ fn main() {
     let size = std::fs::metadata(&file).unwrap().len();
     println!("check_rows: {rows} rows, {size} bytes ({file:?})");
 
-    let core_before = core_rate(3);
-    let (secs, peak_kib) = check_run(&file);
-    let core_after = core_rate(3);
-    let core = (core_before + core_after) / 2.0;
-    let cli = rows as f64 / secs;
-    println!("core build_event_json: {core_before:.0} events/s before, {core_after:.0} after (mean {core:.0})");
+    // Alternating rounds: core, check, core, …, core; each check is compared
+    // with the mean of the core runs just before and after it.
+    let rounds: usize = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let mut core = vec![core_rate(3)];
+    let mut ratios = Vec::new();
+    let mut peak = 0u64;
+    for round in 0..rounds {
+        let (secs, peak_kib) = check_run(&file);
+        core.push(core_rate(3));
+        let cli = rows as f64 / secs;
+        let around = (core[round] + core[round + 1]) / 2.0;
+        peak = peak.max(peak_kib);
+        ratios.push(cli / around);
+        println!(
+            "round {}: check {cli:.0} rows/s ({secs:.2} s), core {around:.0} events/s around it, ratio {:.2}, peak RSS {:.1} MB",
+            round + 1,
+            cli / around,
+            peak_kib as f64 / 1024.0
+        );
+    }
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "appsflyer-s2s check: {cli:.0} rows/s ({secs:.2} s for {rows} rows), peak RSS {:.1} MB",
-        peak_kib as f64 / 1024.0
+        "ratio check / core: median {:.2} (range {:.2}-{:.2}, {rounds} rounds); peak RSS {:.1} MB",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1],
+        peak as f64 / 1024.0
     );
-    println!("ratio check / core: {:.2}", cli / core);
 }

@@ -28,7 +28,8 @@
 //!   limiter: no async runtime is needed, and rustls means no system
 //!   OpenSSL, so the binary is self-contained.
 //! - **governor**: the GCRA rate limiter that keeps every one-second window
-//!   under `--rate`/60 × 1.05 requests, retries included, across all workers.
+//!   of requests under `--rate`/60 × 1.01 (+ 1), retries included, across
+//!   all workers.
 //! - **indicatif**: the terminal progress bar (rate, ETA, redraws that do
 //!   not fight with other output).
 //! - **ctrlc**: SIGINT/SIGTERM handling on every platform, so the first
