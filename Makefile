@@ -44,7 +44,6 @@ lint: setup
 	cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 	cargo fmt --manifest-path tools/gen-nfc/Cargo.toml -- --check
 	cargo fmt --manifest-path tests/size/phone-wasm/Cargo.toml -- --check
-	cargo fmt --manifest-path tests/size/worker-floor/Cargo.toml -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --no-default-features --lib -- -D warnings
 

@@ -3,17 +3,12 @@
 #   make worker        build worker/build/ with worker-build (offline: pinned local tools)
 #   make dev-worker    the Worker on http://127.0.0.1:8787 with `wrangler dev`, and a local
 #                      AppsFlyer stand-in on 127.0.0.1:8788 that prints each event (Ctrl-C stops both)
-#   make test-worker   the Miniflare suite (worker/test/), a 500-event fault-injection
-#                      soak (worker/test/soak.mjs) and `wrangler deploy --dry-run`
-#   make worker-floor-size  how small the .wasm can be: a bare workers-rs Worker with
-#                      fetch, queue and Durable Object, without and with the core
-#                      (tests/size/worker-floor, scripts/worker-floor-size.sh)
-#   make load-js-hot-path  load.mjs against a probe whose request path is plain JS calling
-#                      the core synchronously (worker/test/probes/js-hot-path.mjs): the
-#                      most any redesign of the Worker's request path could gain
-#   make bench-worker  the Worker's .wasm size (raw, gzip), CPU time per forwarded event,
-#                      a 10,000-event fault-injection soak (0 lost, duplicates counted) and
-#                      load: throughput and p50/p99 against a pass-through Worker (load.mjs)
+#   make test-worker   the Worker's native unit tests, fmt and clippy (wasm32), the
+#                      Miniflare suites (worker/test/*.test.mjs), a 500-event
+#                      fault-injection soak (worker/test/soak.mjs) and `wrangler deploy --dry-run`
+#   make bench-worker  the Worker's .wasm size (raw, gzip), CPU time per forwarded event
+#                      (worker/bench/bench.mjs), a 10,000-event fault-injection soak and
+#                      throughput and p50/p99 latency under load (worker/bench/load.mjs)
 
 TEST_TARGETS += test-worker
 BENCH_TARGETS += bench-worker
@@ -42,7 +37,7 @@ WORKER_BUILD_ENV := \
   CARGO_PROFILE_RELEASE_PANIC=abort
 WRANGLER := WRANGLER_SEND_METRICS=false $(CURDIR)/node_modules/.bin/wrangler
 
-.PHONY: worker worker-setup dev-worker test-worker bench-worker worker-floor-size load-js-hot-path
+.PHONY: worker worker-setup dev-worker test-worker worker-lint worker-unit bench-worker
 
 worker-setup:
 	@scripts/setup.sh core wasm
@@ -67,25 +62,24 @@ dev-worker: worker
 	    --var AF_ENDPOINT:http://127.0.0.1:$(AF_DEV_PORT) \
 	    --show-interactive-dev-session=false
 
-test-worker: worker
-	node --test --test-concurrency=1 --test-timeout=180000 worker/test/worker.test.mjs worker/test/hostile.test.mjs
+# The Worker crate's own checks: fmt, clippy for wasm32 (what ships), and its
+# pure modules' unit tests natively (auth, configuration, retry decisions,
+# idempotency key names, log lines).
+worker-lint: worker-setup
+	cargo fmt -p appsflyer-s2s-worker -- --check
+	cargo clippy -p appsflyer-s2s-worker --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+worker-unit: worker-setup
+	cargo test --quiet -p appsflyer-s2s-worker
+
+test-worker: worker-lint worker-unit worker
+	node --test --test-concurrency=1 --test-timeout=180000 worker/test/*.test.mjs
 	node worker/test/soak.mjs $(SOAK_SMOKE_EVENTS)
 	$(WRANGLER) deploy --dry-run --outdir target/worker-dry-run
 
 bench-worker: worker
 	@printf 'worker .wasm: %s bytes raw, %s bytes gzip -9\n' \
 	  "$$(wc -c < worker/build/index_bg.wasm)" "$$(gzip -9 -c worker/build/index_bg.wasm | wc -c)"
-	node worker/test/bench.mjs
+	node worker/bench/bench.mjs
 	node worker/test/soak.mjs $(SOAK_EVENTS)
-	node worker/test/load.mjs
-
-worker-floor-size: worker-setup
-	scripts/worker-floor-size.sh
-
-JS_HOT_PATH_DIR := target/js-hot-path
-load-js-hot-path: pkg
-	rm -rf $(JS_HOT_PATH_DIR) && mkdir -p $(JS_HOT_PATH_DIR)
-	cp worker/test/probes/js-hot-path.mjs $(JS_HOT_PATH_DIR)/index.mjs
-	cp pkg/web/appsflyer_s2s_wasm.js $(JS_HOT_PATH_DIR)/appsflyer_s2s_wasm.mjs
-	cp pkg/web/appsflyer_s2s_wasm_bg.wasm $(JS_HOT_PATH_DIR)/
-	LOAD_SCRIPT=$(JS_HOT_PATH_DIR)/index.mjs node worker/test/load.mjs
+	node worker/bench/load.mjs

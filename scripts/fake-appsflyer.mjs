@@ -9,9 +9,11 @@
 //   POST /__dead-letter         records a dead letter (posted by the tests' recorder Worker).
 //
 // Faults (tests): `fake.plan(appId, [{status: 503}, {status: 200}])` answers the
-// next requests for that app in order; `{status, body, headers}` is an answer,
-// `{hang: true}` never answers (a timeout), `{drop: true}` destroys the socket
-// (a network error). An empty plan falls back to the default answer.
+// next requests for that app in order; `{status, body, headers}` is an answer
+// (`delay: ms` sends it that much later), `{hang: true}` never answers (a
+// timeout), `{drop: true}` destroys the socket (a network error). An empty
+// plan falls back to the default answer. `fake.outage(ms, step)` answers
+// every request with `step` (default a 503) for the next `ms` milliseconds.
 // `accepted: true` on a hang or drop means AppsFlyer took the event before
 // failing to answer (the ambiguous case: a resend is a duplicate).
 //
@@ -64,6 +66,8 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
   const waiters = new Set();
   /** The random fault plan, and how often each (app id, body) was seen. */
   let faultPlan = null;
+  /** An outage: until when, and the answer meanwhile. */
+  let outage = null;
   const seen = new Map();
 
   /** The random step for a request, or undefined (the default answer). */
@@ -115,7 +119,8 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
       const record = { appId, path: req.url, headers: { ...req.headers }, body, at: Date.now() };
       requests.push(record);
       if (print) print(describe(record));
-      const step = plans.get(appId)?.shift() ?? randomStep(appId, body);
+      const down = outage && Date.now() < outage.until ? { ...outage.step } : undefined;
+      const step = down ?? plans.get(appId)?.shift() ?? randomStep(appId, body);
       if (step?.fault) record.fault = step.fault;
       if (step?.hang || step?.drop) {
         record.outcome = step.hang ? "hang" : "drop";
@@ -132,9 +137,18 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
       const answer = step ?? defaultAnswer(req.headers);
       record.outcome = answer.status;
       record.accepted = answer.status >= 200 && answer.status < 300;
-      res.writeHead(answer.status, { "content-type": "text/plain", ...(answer.headers ?? {}) });
-      res.end(answer.body ?? (answer.status === 200 ? "OK" : ""));
-      notify();
+      const respond = () => {
+        res.writeHead(answer.status, { "content-type": "text/plain", ...(answer.headers ?? {}) });
+        res.end(answer.body ?? (answer.status === 200 ? "OK" : ""));
+        notify();
+      };
+      if (answer.delay) {
+        hanging.add(res);
+        res.on("close", () => hanging.delete(res));
+        setTimeout(respond, answer.delay);
+      } else {
+        respond();
+      }
     });
   });
   // Connections opened by callers: a Worker that reuses its connections
@@ -162,6 +176,10 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
     plan(appId, steps) {
       plans.set(appId, [...steps]);
     },
+    /** Answers every request with `step` (a 503 by default) for `ms` milliseconds. */
+    outage(ms, step = { status: 503, body: "Service Unavailable" }) {
+      outage = { until: Date.now() + ms, step };
+    },
     /**
      * Random faults for requests without a planned step (see the top of the
      * file): `{seed = 1, rate = 1/3}`, or `null` for none.
@@ -176,6 +194,7 @@ export async function startFakeAppsFlyer({ port = 0, host = "127.0.0.1", print, 
       deadLetters.length = 0;
       plans.clear();
       seen.clear();
+      outage = null;
     },
     /** Resolves once `check()` is true, rejects after `timeoutMs`. */
     waitFor(check, timeoutMs = 10_000, what = "condition") {

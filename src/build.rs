@@ -5,7 +5,7 @@ use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode, FieldError, Warning, WarningCode};
 use crate::hash::{is_sha256_hex, sha256_hex};
@@ -14,6 +14,7 @@ use crate::model::{
     KNOWN_FIELDS,
 };
 use crate::normalize::{self, NormalizeError};
+use crate::pii::{self, PiiKind};
 use crate::time::{self, TimeForm, Timestamp};
 use crate::{phone, validate, MAX_BODY_BYTES};
 
@@ -22,6 +23,7 @@ use crate::{phone, validate, MAX_BODY_BYTES};
 pub struct BuildOptions {
     default_region: Option<String>,
     app_id: Option<String>,
+    forward_unknown_fields: bool,
 }
 
 impl BuildOptions {
@@ -47,6 +49,23 @@ impl BuildOptions {
     pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
         self.app_id = Some(app_id.into());
         self
+    }
+
+    /// Whether top-level fields the contract does not name are sent on
+    /// unchanged (with an `unknown_field` warning) instead of refused (an
+    /// `unknown_field` error, the default). Turn it on only for fields
+    /// AppsFlyer added after this version: a misspelled field is then sent
+    /// as it is. Personal data is refused either way ([`ErrorCode::RawPii`]):
+    /// a field whose name is a PII field spelled differently or looks like
+    /// personal data, and any value holding an email address.
+    pub fn forward_unknown_fields(mut self, forward: bool) -> Self {
+        self.forward_unknown_fields = forward;
+        self
+    }
+
+    /// Whether unknown fields are forwarded (see [`BuildOptions::forward_unknown_fields`]).
+    pub fn forwards_unknown_fields(&self) -> bool {
+        self.forward_unknown_fields
     }
 }
 
@@ -180,6 +199,7 @@ struct Builder<'o> {
     /// Fields already reported while reading JSON.
     failed: BTreeSet<String>,
     region: Option<&'o str>,
+    forward_unknown: bool,
 }
 
 impl<'o> Builder<'o> {
@@ -189,6 +209,7 @@ impl<'o> Builder<'o> {
             warnings: Vec::new(),
             failed,
             region: options.region(),
+            forward_unknown: options.forward_unknown_fields,
         };
         if let Some(app_id) = options.app_id.as_deref() {
             if let Err(e) = crate::request::validate_app_id(app_id) {
@@ -337,18 +358,29 @@ impl<'o> Builder<'o> {
                 );
             }
         }
-        for key in i.extra.keys() {
-            let message = match suggest(key) {
-                Some(known) => format!(
-                    "{key} is not an AppsFlyer field (did you mean {known}?); sent unchanged"
-                ),
-                None => format!("{key} is not an AppsFlyer field; sent unchanged, not hashed"),
-            };
-            self.warnings.push(Warning::new(
-                key.clone(),
-                WarningCode::UnknownField,
-                message,
-            ));
+        for (field, value) in [
+            ("eventName", &event_name),
+            ("customer_user_id", &i.customer_user_id),
+            ("custom_dimension", &i.custom_dimension),
+            ("app_version_name", &i.app_version_name),
+            ("app_store", &i.app_store),
+            ("bundleIdentifier", &i.bundle_identifier),
+            ("os", &i.os),
+            ("ua", &i.ua),
+            ("oaid", &i.oaid),
+            ("amazon_aid", &i.amazon_aid),
+            ("imei", &i.imei),
+        ] {
+            if value.as_deref().is_some_and(pii::contains_email_address) {
+                self.error(
+                    field,
+                    ErrorCode::RawPii,
+                    format!("{field} holds an email address: AppsFlyer forbids personal data outside the hashed fields; send it as {}", PiiKind::Email.instead()),
+                );
+            }
+        }
+        for (key, value) in &i.extra {
+            self.unknown_field(key, value);
         }
 
         let (Some(appsflyer_id), Some(event_name), Some(event_value), true) = (
@@ -471,6 +503,9 @@ impl<'o> Builder<'o> {
                 }
             }
         };
+        if let Some(object) = &object {
+            self.no_pii_inside(field, object);
+        }
         if field == "eventValue" {
             if let Some(revenue) = object.as_ref().and_then(|m| m.get("af_revenue")) {
                 if !validate::is_revenue(revenue) {
@@ -483,6 +518,91 @@ impl<'o> Builder<'o> {
             }
         }
         Some(text)
+    }
+
+    /// A top-level field the contract does not name: personal data under
+    /// another name is always refused; anything else is refused too unless
+    /// unknown fields are forwarded.
+    fn unknown_field(&mut self, key: &str, value: &Value) {
+        let shown = pii::display_name(key);
+        if pii::contains_email_address(key) {
+            self.error(
+                "",
+                ErrorCode::RawPii,
+                "the name of a top-level field is an email address: AppsFlyer forbids personal data outside the hashed fields",
+            );
+            return;
+        }
+        let known = suggest(key);
+        if let Some(kind) = known
+            .and_then(pii_field_kind)
+            .or_else(|| pii::name_kind(key))
+        {
+            let message = match known {
+                Some(known) => format!("{shown} is {known} spelled differently: AppsFlyer forbids personal data under any other name; send it as {}", pii_field_instead(known, kind)),
+                None => format!("{shown} looks like {kind}: AppsFlyer forbids personal data outside the hashed fields; send it as {}", kind.instead()),
+            };
+            self.error(&shown, ErrorCode::RawPii, message);
+            return;
+        }
+        if !self.forward_unknown {
+            let message = match known {
+                Some(known) => format!("{shown} is not an AppsFlyer field (did you mean {known}?)"),
+                None => format!("{shown} is not an AppsFlyer field: leave it out, or forward unknown fields explicitly for a field AppsFlyer added after this version"),
+            };
+            self.error(&shown, ErrorCode::UnknownField, message);
+            return;
+        }
+        if !self.no_pii_in_value(&shown, value) {
+            return;
+        }
+        let message = match known {
+            Some(known) => {
+                format!("{shown} is not an AppsFlyer field (did you mean {known}?); sent unchanged")
+            }
+            None => format!("{shown} is not an AppsFlyer field; sent unchanged, not hashed"),
+        };
+        self.warn(&shown, WarningCode::UnknownField, message);
+    }
+
+    /// `eventValue` / `custom_data`: no key that names personal data and no
+    /// email address anywhere inside (AppsFlyer forbids PII there).
+    fn no_pii_inside(&mut self, field: &str, object: &Map<String, Value>) {
+        for (key, value) in object {
+            let shown = pii::display_name(key);
+            if pii::contains_email_address(key) {
+                let message = format!("a key of {field} is an email address: AppsFlyer forbids personal data in {field}");
+                self.error(field, ErrorCode::RawPii, message);
+                continue;
+            }
+            let path = format!("{field}.{shown}");
+            if let Some(kind) = pii::name_kind(key) {
+                let message = format!("{path} looks like {kind}: AppsFlyer forbids personal data in {field}; send it as {}", kind.instead());
+                self.error(&path, ErrorCode::RawPii, message);
+                continue;
+            }
+            self.no_pii_in_value(&path, value);
+        }
+    }
+
+    /// Looks for personal data in a value at `path` (nested objects and
+    /// arrays included); `true` if there is none.
+    fn no_pii_in_value(&mut self, path: &str, value: &Value) -> bool {
+        let before = self.errors.len();
+        match value {
+            Value::String(text) if pii::contains_email_address(text) => {
+                let message = format!("{path} holds an email address: AppsFlyer forbids personal data outside the hashed fields; send it as {}", PiiKind::Email.instead());
+                self.error(path, ErrorCode::RawPii, message);
+            }
+            Value::Object(object) => self.no_pii_inside(path, object),
+            Value::Array(items) => {
+                for (n, item) in items.iter().enumerate() {
+                    self.no_pii_in_value(&format!("{path}[{n}]"), item);
+                }
+            }
+            _ => {}
+        }
+        self.errors.len() == before
     }
 
     fn currency(&mut self, code: String) -> Option<String> {
@@ -729,11 +849,33 @@ fn phone_message(e: phone::PhoneError) -> String {
     }
 }
 
-/// A known field whose name differs from `key` only in case, `_` or `-`.
+/// The kind of personal data a known field holds, raw or hashed.
+fn pii_field_kind(field: &str) -> Option<PiiKind> {
+    match field {
+        "email" | "email_hashed" => Some(PiiKind::Email),
+        "phone_number" | "phone_number_hashed" | "phone_number_e164_hashed" => Some(PiiKind::Phone),
+        "first_name" | "first_name_hashed" => Some(PiiKind::FirstName),
+        "last_name" | "last_name_hashed" => Some(PiiKind::LastName),
+        _ => None,
+    }
+}
+
+/// The field to use for a misspelled PII field: the hashed one for a
+/// misspelled `*_hashed`, else the raw field the builder hashes.
+fn pii_field_instead(known: &str, kind: PiiKind) -> String {
+    if known.ends_with("_hashed") {
+        format!("{known} (a SHA-256 digest, or the raw value to hash)")
+    } else {
+        String::from(kind.instead())
+    }
+}
+
+/// A known field whose name differs from `key` only in case, `_`, `-`,
+/// `.` or spaces (`Email`, `first-name`, `phoneNumber`, `event name`).
 fn suggest(key: &str) -> Option<&'static str> {
     fn squash(s: &str) -> impl Iterator<Item = char> + '_ {
         s.chars()
-            .filter(|c| *c != '_' && *c != '-')
+            .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
             .map(|c| c.to_ascii_lowercase())
     }
     KNOWN_FIELDS

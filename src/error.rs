@@ -69,8 +69,20 @@ pub enum ErrorCode {
     MissingS2sKey,
     /// The S2S key holds white space, control or non-ASCII characters: it cannot be a header value.
     InvalidS2sKey,
-    /// The endpoint base URL is not an `http(s)://` URL.
+    /// The endpoint base URL is not an `https://` URL (or `http://` to a
+    /// loopback host, for local test upstreams).
     InvalidEndpoint,
+    /// A top-level field the contract does not name. Refused by default, so
+    /// a misspelled field is never sent as it is; forwarding such fields is
+    /// an explicit option ([`crate::BuildOptions::forward_unknown_fields`]).
+    UnknownField,
+    /// Personal data outside the hashed fields: a PII field under another
+    /// spelling (`Email`, `phoneNumber`) or a PII-like name (`customer_email`,
+    /// `mobile`, `surname`) at the top level or inside `eventValue` /
+    /// `custom_data`, or an email address in a value that is not `email`.
+    /// AppsFlyer forbids it; the message names the field to use instead.
+    /// Refused even when unknown fields are forwarded.
+    RawPii,
 }
 
 impl ErrorCode {
@@ -104,6 +116,8 @@ impl ErrorCode {
             ErrorCode::MissingS2sKey => "missing_s2s_key",
             ErrorCode::InvalidS2sKey => "invalid_s2s_key",
             ErrorCode::InvalidEndpoint => "invalid_endpoint",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::RawPii => "raw_pii",
         }
     }
 }
@@ -224,7 +238,8 @@ impl core::error::Error for Error {}
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WarningCode {
-    /// A top-level field the contract does not name; passed through unchanged.
+    /// A top-level field the contract does not name, passed through
+    /// unchanged because the caller asked to forward unknown fields.
     UnknownField,
     /// A `*_hashed` field held a raw value; it was normalized and hashed.
     RawValueHashed,

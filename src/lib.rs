@@ -38,6 +38,7 @@ pub mod model;
 pub mod normalize;
 pub mod outcome;
 pub mod phone;
+pub mod pii;
 pub mod request;
 pub mod time;
 pub mod validate;

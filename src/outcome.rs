@@ -73,6 +73,14 @@ impl Outcome {
     pub fn is_retryable(&self) -> bool {
         matches!(self, Outcome::Retry { .. })
     }
+
+    /// A `401`: the S2S key is not this app's. That is the sender's
+    /// configuration, not the event: a sender that keeps events (a queue)
+    /// should hold them and alert someone rather than give them up, since
+    /// the same event goes through once the key is fixed.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Outcome::Rejected { status: 401, .. })
+    }
 }
 
 impl fmt::Display for Outcome {
@@ -221,6 +229,10 @@ pub struct RetryPolicy {
     /// Largest `Retry-After` honoured, in milliseconds; longer requests are
     /// cut to this.
     pub max_retry_after_ms: u64,
+    /// The retry budget as a duration: no retry starts later than this many
+    /// milliseconds after the first attempt ([`RetryPolicy::next_delay_after`]).
+    /// `None`: attempts alone bound the retries.
+    pub max_elapsed_ms: Option<u64>,
 }
 
 impl Default for RetryPolicy {
@@ -245,11 +257,59 @@ impl Default for RetryPolicy {
             max_delay_ms: 300_000,
             max_attempts: 8,
             max_retry_after_ms: 900_000,
+            max_elapsed_ms: None,
         }
     }
 }
 
 impl RetryPolicy {
+    /// The schedule of a durable sender, one that keeps a failed event in a
+    /// queue (the Worker): a budget of 24 hours rather than a count of
+    /// attempts, so an AppsFlyer outage of hours loses nothing.
+    ///
+    /// - `base_delay_ms` 2 s, doubling, `max_delay_ms` 15 min: blips are
+    ///   retried within seconds; during a long outage a queued event is tried
+    ///   about four times an hour (each try of an unreachable AppsFlyer costs
+    ///   one request; a paced consumer keeps a backlog under the rate limit).
+    /// - `max_elapsed_ms` 24 h, `max_attempts` unbounded: AppsFlyer records
+    ///   events with the time they happened, so a day-late delivery is still
+    ///   attributed; after that, a person should look (dead letter).
+    /// - `max_retry_after_ms` 15 min, as in [`RetryPolicy::default`].
+    ///
+    /// ```
+    /// use appsflyer_s2s::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::durable();
+    /// assert!(policy.next_delay_after(500, 23 * 3_600_000, None, 0.5).is_some());
+    /// assert_eq!(policy.next_delay_after(2, 24 * 3_600_000, None, 0.5), None);
+    /// ```
+    pub fn durable() -> Self {
+        RetryPolicy {
+            base_delay_ms: 2_000,
+            max_delay_ms: 900_000,
+            max_attempts: u32::MAX,
+            max_retry_after_ms: 900_000,
+            max_elapsed_ms: Some(24 * 3_600_000),
+        }
+    }
+
+    /// [`RetryPolicy::next_delay_ms`] within the budget too: `None` also
+    /// when the next attempt would start more than `max_elapsed_ms` after
+    /// the first one, `elapsed_ms` ago.
+    pub fn next_delay_after(
+        &self,
+        attempt: u32,
+        elapsed_ms: u64,
+        retry_after_ms: Option<u64>,
+        jitter: f64,
+    ) -> Option<u64> {
+        let delay = self.next_delay_ms(attempt, retry_after_ms, jitter)?;
+        match self.max_elapsed_ms {
+            Some(budget) if elapsed_ms.saturating_add(delay) > budget => None,
+            _ => Some(delay),
+        }
+    }
+
     /// The wait before the next attempt, in milliseconds; `None` once
     /// `attempt` has reached `max_attempts` (give up).
     ///

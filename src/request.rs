@@ -10,6 +10,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use core::str::FromStr;
 
 use crate::error::{Error, ErrorCode, FieldError};
 
@@ -83,15 +84,15 @@ impl fmt::Debug for S2sRequest {
 ///
 /// `endpoint` is the base URL (`None` for [`DEFAULT_ENDPOINT`]); a path
 /// prefix is kept (`https://proxy.example/af` → `https://proxy.example/af/inappevent/…`),
-/// and `http://` is accepted for local test upstreams. `body` is the JSON
+/// and `http://` is accepted only for a loopback test upstream
+/// ([`validate_endpoint`]). `body` is the JSON
 /// built elsewhere and is passed through untouched.
 ///
 /// Every problem is reported at once: the app id ([`validate_app_id`]), an
 /// empty S2S key or one that cannot travel as an HTTP header value
-/// ([`ErrorCode::MissingS2sKey`], field `s2s_key`), and an endpoint that is
-/// not an `http(s)://` URL with a host and without query, fragment,
-/// credentials or an `/inappevent` segment of its own
-/// ([`ErrorCode::InvalidEndpoint`], field `endpoint`). Messages never
+/// ([`ErrorCode::MissingS2sKey`], field `s2s_key`), and an endpoint that
+/// [`validate_endpoint`] refuses ([`ErrorCode::InvalidEndpoint`], field
+/// `endpoint`). Messages never
 /// contain the key.
 ///
 /// ```
@@ -146,7 +147,8 @@ pub fn prepare(
 /// Accepts Android package names (`com.example.app`), iOS ids with their
 /// `id` prefix (`id123456789`) and Windows store ids. Rejects with
 /// [`ErrorCode::InvalidAppId`] an empty or blank id, one with surrounding
-/// white space or control characters, one over [`MAX_APP_ID_BYTES`], and an
+/// white space or control characters, one over [`MAX_APP_ID_BYTES`], `.`
+/// and `..` (path segments a URL resolves away), and an
 /// all-digit id: that is an iOS id missing its `id` prefix, which AppsFlyer
 /// answers with 200 OK and then drops.
 ///
@@ -173,6 +175,11 @@ pub fn validate_app_id(app_id: &str) -> Result<(), FieldError> {
     }
     if app_id.chars().any(char::is_control) {
         return fail("the app id contains control characters".into());
+    }
+    if app_id == "." || app_id == ".." {
+        // A URL path segment `.` or `..` is resolved away: the request would
+        // go to another path of the endpoint than /inappevent/{app_id}.
+        return fail("the app id cannot be \".\" or \"..\"".into());
     }
     if app_id.bytes().all(|b| b.is_ascii_digit()) {
         // Only digits, so echoing it cannot leak anything but the id itself.
@@ -226,8 +233,23 @@ fn validate_s2s_key(key: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// Checks an endpoint base URL; on success gives it without trailing `/`.
-fn validate_endpoint(endpoint: &str) -> Result<&str, FieldError> {
+/// Checks an endpoint base URL (field `endpoint`); on success gives it
+/// without trailing `/`.
+///
+/// It must be `https://` with a host, an optional port and an optional path
+/// prefix, and no query, fragment, credentials or `/inappevent` segment of
+/// its own. `http://` is accepted only for a loopback host (`localhost`,
+/// `127.0.0.0/8`, `[::1]`): the request carries the S2S key, which must
+/// never cross a network in clear text.
+///
+/// ```
+/// use appsflyer_s2s::request::validate_endpoint;
+///
+/// assert_eq!(validate_endpoint("https://api3.appsflyer.com/").unwrap(), "https://api3.appsflyer.com");
+/// assert!(validate_endpoint("http://127.0.0.1:8788").is_ok());
+/// assert!(validate_endpoint("http://api3.appsflyer.com").is_err());
+/// ```
+pub fn validate_endpoint(endpoint: &str) -> Result<&str, FieldError> {
     let fail = |message: &str| {
         Err(FieldError::new(
             "endpoint",
@@ -235,13 +257,14 @@ fn validate_endpoint(endpoint: &str) -> Result<&str, FieldError> {
             message,
         ))
     };
-    let rest = match strip_prefix_ignore_case(endpoint, "https://")
-        .or_else(|| strip_prefix_ignore_case(endpoint, "http://"))
-    {
-        Some(rest) => rest,
-        None => {
-            return fail("the endpoint must start with https:// (or http:// for a test upstream)")
-        }
+    let (rest, secure) = match strip_prefix_ignore_case(endpoint, "https://") {
+        Some(rest) => (rest, true),
+        None => match strip_prefix_ignore_case(endpoint, "http://") {
+            Some(rest) => (rest, false),
+            None => return fail(
+                "the endpoint must start with https:// (or http:// for a loopback test upstream)",
+            ),
+        },
     };
     if !endpoint.bytes().all(|b| b.is_ascii_graphic()) {
         return fail(
@@ -261,6 +284,12 @@ fn validate_endpoint(endpoint: &str) -> Result<&str, FieldError> {
     if !valid_authority(authority) {
         return fail("the endpoint has no valid host[:port]");
     }
+    if !secure && !is_loopback(authority) {
+        return fail(
+            "the endpoint must be https://: the request carries the S2S key \
+             (http:// is accepted only for a loopback host such as 127.0.0.1)",
+        );
+    }
     let path = rest.strip_prefix(authority).unwrap_or("");
     if path
         .split('/')
@@ -273,6 +302,20 @@ fn validate_endpoint(endpoint: &str) -> Result<&str, FieldError> {
         );
     }
     Ok(endpoint.trim_end_matches('/'))
+}
+
+/// Whether a valid `host[:port]` names this machine: `localhost`, an IPv4
+/// address in `127.0.0.0/8` or `[::1]`.
+fn is_loopback(authority: &str) -> bool {
+    if let Some(inner) = authority.strip_prefix('[') {
+        return inner
+            .split_once(']')
+            .and_then(|(ip, _)| core::net::Ipv6Addr::from_str(ip).ok())
+            .is_some_and(|ip| ip.is_loopback());
+    }
+    let host = authority.split(':').next().unwrap_or("");
+    host.eq_ignore_ascii_case("localhost")
+        || core::net::Ipv4Addr::from_str(host).is_ok_and(|ip| ip.is_loopback())
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {

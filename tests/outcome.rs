@@ -262,6 +262,7 @@ fn default_policy_schedule() {
             max_delay_ms: 300_000,
             max_attempts: 8,
             max_retry_after_ms: 900_000,
+            max_elapsed_ms: None,
         }
     );
     // Equal jitter: each delay is in the upper half of its doubling step.
@@ -284,6 +285,7 @@ fn delays_are_capped() {
         max_delay_ms: 10_000,
         max_attempts: 9,
         max_retry_after_ms: 60_000,
+        max_elapsed_ms: None,
     };
     let delays: Vec<u64> = policy.schedule(1.0).collect();
     assert_eq!(
@@ -348,6 +350,7 @@ fn huge_numbers_do_not_overflow() {
         max_delay_ms: u64::MAX,
         max_attempts: u32::MAX,
         max_retry_after_ms: u64::MAX,
+        max_elapsed_ms: None,
     };
     for attempt in [1, 2, 63, 64, 65, 1_000, u32::MAX - 1] {
         let d = policy
@@ -467,7 +470,7 @@ proptest! {
         retry_after in proptest::option::of(any::<u64>()),
         jitter in any::<f64>(),
     ) {
-        let policy = RetryPolicy { base_delay_ms: base, max_delay_ms: cap, max_attempts, max_retry_after_ms: max_ra };
+        let policy = RetryPolicy { base_delay_ms: base, max_delay_ms: cap, max_attempts, max_retry_after_ms: max_ra, max_elapsed_ms: None };
         let floor = retry_after.map_or(0, |ra| ra.min(max_ra));
         match policy.next_delay_ms(attempt, retry_after, jitter) {
             None => prop_assert!(attempt.max(1) >= max_attempts),
@@ -485,10 +488,65 @@ proptest! {
         cap in 0u64..100_000_000,
         jitter in 0.0f64..1.0,
     ) {
-        let policy = RetryPolicy { base_delay_ms: base, max_delay_ms: cap, max_attempts: 80, max_retry_after_ms: 0 };
+        let policy = RetryPolicy { base_delay_ms: base, max_delay_ms: cap, max_attempts: 80, max_retry_after_ms: 0, max_elapsed_ms: None };
         let delays: Vec<u64> = policy.schedule(jitter).collect();
         prop_assert_eq!(delays.len(), 79);
         prop_assert!(delays.windows(2).all(|w| w[0] <= w[1]));
         prop_assert!(delays.iter().all(|&d| d <= cap));
+    }
+}
+
+/// A durable sender's budget is a duration: retries go on for 24 hours
+/// whatever their count, and none starts after the budget.
+#[test]
+fn the_durable_budget_is_a_duration() {
+    let policy = RetryPolicy::durable();
+    let hour = 3_600_000;
+    // The waits grow to 15 minutes and stay there.
+    let waits: Vec<u64> = (1..15)
+        .map(|a| policy.next_delay_after(a, 0, None, 1.0).unwrap())
+        .collect();
+    assert_eq!(waits[..4], [2_000, 4_000, 8_000, 16_000]);
+    assert_eq!(*waits.last().unwrap(), 900_000);
+    // Attempts alone never stop it; the budget does.
+    assert_eq!(
+        policy.next_delay_after(10_000, 23 * hour, None, 1.0),
+        Some(900_000)
+    );
+    assert_eq!(
+        policy.next_delay_after(10_000, 24 * hour - 900_000, None, 1.0),
+        Some(900_000)
+    );
+    assert_eq!(
+        policy.next_delay_after(10_000, 24 * hour - 899_999, None, 1.0),
+        None
+    );
+    // A Retry-After past the budget ends it too.
+    assert_eq!(
+        policy.next_delay_after(1, 24 * hour - 60_000, Some(120_000), 0.0),
+        None
+    );
+    // Without a budget, only attempts count.
+    let default = RetryPolicy::default();
+    assert_eq!(
+        default.next_delay_after(1, u64::MAX, None, 0.0),
+        Some(1_000)
+    );
+    // Simulated: a day of failures, every wait taken in full.
+    let (mut elapsed, mut attempt) = (0u64, 1u32);
+    while let Some(wait) = policy.next_delay_after(attempt, elapsed, None, 0.5) {
+        elapsed += wait;
+        attempt += 1;
+    }
+    assert!(elapsed <= 24 * hour && elapsed > 23 * hour, "{elapsed}");
+    // At the mean jitter a wait at the cap is 11.25 min: ~128 a day, plus the ramp.
+    assert!((120..150).contains(&attempt), "{attempt} attempts in a day");
+}
+
+#[test]
+fn only_401_is_a_key_problem() {
+    assert!(classify(401, "Unauthorized").is_unauthorized());
+    for status in [400, 403, 404, 429, 500, 200] {
+        assert!(!classify(status, "").is_unauthorized(), "{status}");
     }
 }

@@ -58,6 +58,8 @@ fn bad_app_ids_are_invalid_app_id() {
         ("com.example\u{0}app", "control"),
         ("com.example\u{7f}app", "control"),
         (long.as_str(), "at most 256"),
+        (".", "cannot be"),
+        ("..", "cannot be"),
     ] {
         let e = validate_app_id(id).unwrap_err();
         assert_eq!(e.field, "app_id", "{id:?}");
@@ -132,6 +134,7 @@ fn endpoints_that_work() {
             "http://localhost:8787/inappevent/id1",
         ),
         ("http://[::1]:8080", "http://[::1]:8080/inappevent/id1"),
+        ("http://127.8.9.10", "http://127.8.9.10/inappevent/id1"),
         (
             "https://proxy.example/af/",
             "https://proxy.example/af/inappevent/id1",
@@ -172,6 +175,12 @@ fn endpoints_that_do_not() {
         "https://.example.com",
         "https://api3.appsflyer.com/inappevent/id123456789",
         "https://api3.appsflyer.com/inappevent",
+        // The key must not cross a network in clear text.
+        "http://api3.appsflyer.com",
+        "http://10.0.0.1:8080",
+        "http://localhost.evil.example",
+        "http://127.0.0.1.nip.io",
+        "http://[::2]:8080",
     ] {
         let err = prepare("id1", KEY, Some(endpoint), BODY.into()).unwrap_err();
         assert_eq!(err.errors().len(), 1, "{endpoint:?}");

@@ -22,6 +22,11 @@ fn us() -> BuildOptions {
     BuildOptions::new().default_region("US")
 }
 
+/// [`us`], also forwarding fields the contract does not name.
+fn forwarding() -> BuildOptions {
+    us().forward_unknown_fields(true)
+}
+
 /// The (field, code) pairs of every error for this patch.
 fn errors(patch: Value) -> Vec<(String, &'static str)> {
     let report = validate_event_json(&event(patch), &us());
@@ -383,7 +388,7 @@ fn normalizations_with_warnings() {
             "first_name_hashed": "Mary",
             "eventname": "oops"
         })),
-        &us(),
+        &us().forward_unknown_fields(true),
     );
     assert!(report.ok(), "{:?}", report.errors);
     let codes: Vec<WarningCode> = report.warnings.iter().map(|w| w.code).collect();
@@ -463,6 +468,44 @@ fn messages_never_echo_pii() {
     for pii in ["secret", "abcd", "1234", "Zebedee", "999"] {
         assert!(!text.contains(pii), "{pii} echoed in {text}");
     }
+}
+
+/// A field the contract does not name is refused by default, with a "did
+/// you mean" for near-misses; forwarding is an explicit option.
+#[test]
+fn unknown_fields_are_refused_unless_forwarded() {
+    let patch = json!({"eventname": "oops", "af_new_field": "x"});
+    let report = validate_event_json(&event(patch.clone()), &us());
+    let found: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("af_new_field", ErrorCode::UnknownField),
+            ("eventname", ErrorCode::UnknownField)
+        ]
+    );
+    assert!(report.errors[1].message.contains("did you mean eventName"));
+    assert!(report.event.is_none());
+    let forwarded = validate_event_json(&event(patch), &forwarding());
+    assert!(forwarded.ok(), "{:?}", forwarded.errors);
+    let warned: Vec<_> = forwarded
+        .warnings
+        .iter()
+        .map(|w| (w.field.as_str(), w.code))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            ("af_new_field", WarningCode::UnknownField),
+            ("eventname", WarningCode::UnknownField)
+        ]
+    );
+    let body: Value = serde_json::from_str(&forwarded.event.unwrap().body).unwrap();
+    assert_eq!(body["af_new_field"], "x");
 }
 
 #[test]
@@ -577,8 +620,8 @@ fn numbers_keep_their_exact_value() {
         let body = format!(
             r#"{{"appsflyer_id":"{AF_ID}","eventName":"x","eventValue":{{"v":{number}}},"extra":{number}}}"#
         );
-        let once = build_event_json(&body, &us()).unwrap().body;
-        let twice = build_event_json(&once, &us()).unwrap().body;
+        let once = build_event_json(&body, &forwarding()).unwrap().body;
+        let twice = build_event_json(&once, &forwarding()).unwrap().body;
         assert_eq!(once, twice, "{number}");
         let sent: Value = serde_json::from_str(&once).unwrap();
         let want: f64 = number.parse().unwrap();
@@ -610,7 +653,7 @@ fn numbers_are_sent_as_written() {
         let body = format!(
             r#"{{"appsflyer_id":"{AF_ID}","eventName":"x","eventValue":{{"v":{written}}},"custom_data":{{"n":[{written}]}},"extra":{written}}}"#
         );
-        let sent = build_event_json(&body, &us()).unwrap().body;
+        let sent = build_event_json(&body, &forwarding()).unwrap().body;
         assert!(
             sent.contains(&format!(r#""eventValue":"{{\"v\":{number}}}""#)),
             "{sent}"

@@ -2,41 +2,53 @@
 //! a dry run) claim its idempotency key, send it, and queue it on a
 //! transient failure. Shared by `/inappevent`, `/validate` and `/batch`.
 
+use std::rc::Rc;
+
 use appsflyer_s2s::model::ParsedInput;
 use appsflyer_s2s::{prepare, validate, ErrorCode, FieldError, Outcome, S2sRequest, Warning};
 use serde_json::{json, Value};
 use worker::Env;
 
 use crate::config::Config;
-use crate::idempotency::{self, Answer, Claim};
+use crate::idempotency::{self, Answer, Claim, Key, Scope};
+use crate::incoming::Route;
 use crate::log::{now_ms, EventLog, LogOutcome};
 use crate::retry::{self, Queued, RetryMessage};
 use crate::upstream::{self, Sent};
 
-/// What a request knows before it looks at an event.
-pub struct EventContext<'a> {
+/// What a request knows before it looks at an event. Owned, so a `/batch`
+/// can go on under `waitUntil` after its caller has gone.
+pub struct EventContext {
     /// The Worker's bindings.
-    pub env: &'a Env,
+    pub env: Env,
     /// The configuration.
-    pub cfg: &'a Config,
-    /// `inappevent`, `validate` or `batch`, for logs.
-    pub route: &'static str,
+    pub cfg: Rc<Config>,
+    /// The route the event came by.
+    pub route: Route,
+    /// The caller's id (never its token).
+    pub caller: String,
     /// The app id from the path, percent-decoded.
-    pub app_id: &'a str,
-    /// The app's S2S key; `None` only when the app id itself is invalid.
-    pub s2s_key: Option<&'a str>,
+    pub app_id: String,
     /// Why the app id is invalid (reported with the event's errors).
     pub app_id_error: Option<FieldError>,
     /// `CF-Connecting-IP`, for `FILL_IP`.
     pub client_ip: Option<String>,
-    /// Send the event (`false` for `/validate`).
-    pub forward: bool,
+}
+
+/// Whether to send the event now or only queue it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Send it, and queue it on a transient failure.
+    Send,
+    /// Queue it without sending (a `/batch` whose caller went away: the
+    /// queue consumer sends it).
+    Queue,
 }
 
 /// What became of one event.
 pub enum Handled {
-    /// Not sent: every problem found.
-    Invalid(Vec<FieldError>),
+    /// Not sent: every problem found, and the warnings.
+    Invalid(Vec<FieldError>, Vec<Warning>),
     /// `/validate`: the exact body that would be sent.
     Valid {
         /// The body.
@@ -63,68 +75,71 @@ pub enum Handled {
 }
 
 /// An event ready to send: validated, built and prepared, with what its
-/// log line and its idempotency key need. It owns everything, so the fast
-/// path (`fast`) can hand it to JavaScript while the `fetch` runs there.
-pub struct Prepared {
-    route: &'static str,
-    app_id: String,
+/// log line and its idempotency key need.
+struct Prepared {
     event_name: Option<String>,
     started: u64,
-    /// The request to send.
-    pub request: S2sRequest,
-    key: Option<(idempotency::Key, String)>,
+    request: S2sRequest,
+    warnings: Vec<Warning>,
+    key: Option<(Key, String)>,
 }
 
-impl Prepared {
-    fn log(&self, outcome: LogOutcome) -> EventLog<'_> {
-        EventLog::new(
-            self.route,
-            &self.app_id,
-            self.event_name.as_deref(),
-            outcome,
-        )
-    }
-}
-
-/// Handles one parsed event. `header_key` is the `Idempotency-Key` to use
-/// (it wins over an `idempotency_key` field, which is always stripped).
+/// Handles one parsed event. `key` is the idempotency key the request gave
+/// for it (an `Idempotency-Key` header wins over an `idempotency_key` field,
+/// which is always stripped).
 pub async fn handle(
-    cx: &EventContext<'_>,
+    cx: &EventContext,
     parsed: ParsedInput,
-    header_key: Option<String>,
+    key: Option<(Scope, String)>,
+    mode: Mode,
 ) -> Handled {
-    let prepared = match begin(cx, parsed, header_key) {
+    let prepared = match begin(cx, parsed, key) {
         Ok(prepared) => prepared,
         Err(handled) => return handled,
     };
-    if let Some(handled) = claim(cx.env, &prepared).await {
-        return handled;
+    let lease = match claim(cx, &prepared).await {
+        Ok(lease) => lease,
+        Err(handled) => return handled,
+    };
+    let handled = match mode {
+        Mode::Send => {
+            let sent = upstream::send(&prepared.request, cx.cfg.upstream_timeout_ms).await;
+            settle(cx, &prepared, sent).await
+        }
+        Mode::Queue => queue_unsent(cx, &prepared).await,
+    };
+    if let (Some((key, _)), Some(lease)) = (&prepared.key, lease) {
+        // Failing to store the answer only loses the replay: the event is
+        // decided and the caller still gets its answer.
+        let _ = match &handled {
+            Handled::Answered { answer, .. } => key.finish(&cx.env, &lease, answer).await,
+            _ => key.release(&cx.env, &lease).await,
+        };
     }
-    let sent = upstream::send(&prepared.request, cx.cfg.upstream_timeout_ms).await;
-    settle(cx.env, cx.cfg, prepared, sent).await
+    handled
 }
 
 /// Everything before sending, with no I/O: validates and builds the event,
 /// fills in the ip, checks the idempotency key and prepares the request.
 /// `Err` is the answer when there is nothing to send (invalid, a dry run, a
 /// setting missing).
-pub fn begin(
-    cx: &EventContext<'_>,
+fn begin(
+    cx: &EventContext,
     mut parsed: ParsedInput,
-    header_key: Option<String>,
+    header_key: Option<(Scope, String)>,
 ) -> Result<Prepared, Handled> {
     let started = now_ms();
     let mut errors: Vec<FieldError> = cx.app_id_error.iter().cloned().collect();
     let field_key = match parsed.input.extra.remove("idempotency_key") {
         None | Some(Value::Null) => None,
-        Some(Value::String(key)) => Some(key),
+        Some(Value::String(key)) => Some((Scope::Event, key)),
         Some(_) => {
             errors.push(bad_key());
             None
         }
     };
     let idempotency_key = header_key.or(field_key);
-    if let Some(key) = &idempotency_key {
+    if let Some((_, key)) = &idempotency_key {
         if key.is_empty()
             || key.len() > idempotency::MAX_KEY_BYTES
             || !key.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
@@ -141,7 +156,11 @@ pub fn begin(
     let event_name = parsed.input.event_name.clone();
     let report = parsed.validate(&cx.cfg.build);
     errors.extend(report.errors);
-    let log = |outcome| EventLog::new(cx.route, cx.app_id, event_name.as_deref(), outcome);
+    let log = |outcome| {
+        let mut line = EventLog::new(cx.route.name(), &cx.app_id, event_name.as_deref(), outcome);
+        line.caller = Some(&cx.caller);
+        line
+    };
     let built = match (report.event, errors.is_empty()) {
         (Some(built), true) => built,
         _ => {
@@ -149,138 +168,129 @@ pub fn begin(
             line.errors = errors.iter().map(|e| e.code.as_str()).collect();
             line.latency_ms = now_ms().saturating_sub(started);
             line.emit();
-            return Err(Handled::Invalid(errors));
+            return Err(Handled::Invalid(errors, report.warnings));
         }
     };
-    if !cx.forward {
+    if cx.route == Route::Validate {
         log(LogOutcome::Valid).emit();
         return Err(Handled::Valid {
             body: built.body,
             warnings: built.warnings,
         });
     }
-    let Some(s2s_key) = cx.s2s_key else {
+    let Some(s2s_key) = cx.cfg.key_for(&cx.app_id) else {
         return Err(Handled::Misconfigured("no S2S key for this app"));
     };
     // Before the body moves into the request: what a repeat must match.
-    let key = idempotency_key.map(|k| {
+    let key = idempotency_key.map(|(scope, k)| {
         (
-            idempotency::Key::new(cx.app_id, &k),
+            Key::new(&cx.caller, &cx.app_id, scope, &k),
             idempotency::fingerprint(&built, ip_filled),
         )
     });
-    let request = match prepare(cx.app_id, s2s_key, Some(&cx.cfg.endpoint), built.body) {
+    let request = match prepare(&cx.app_id, s2s_key, Some(&cx.cfg.endpoint), built.body) {
         Ok(request) => request,
-        // The app id was checked above, so this is AF_ENDPOINT or the key.
+        // The app id and AF_ENDPOINT were checked before: this is the key.
         Err(_) => {
             return Err(Handled::Misconfigured(
-                "AF_ENDPOINT or the app's S2S key in AF_S2S_KEYS is not usable",
+                "the app's S2S key in AF_S2S_KEYS is not usable",
             ))
         }
     };
     Ok(Prepared {
-        route: cx.route,
-        app_id: cx.app_id.to_string(),
         event_name,
         started,
         request,
+        warnings: built.warnings,
         key,
     })
 }
 
-/// Claims the event's idempotency key, if it has one: `Some` is the answer
-/// when it must not be sent (a repeat, one in flight, a reused key, or the
-/// store unreachable).
-async fn claim(env: &Env, prepared: &Prepared) -> Option<Handled> {
-    let (key, fingerprint) = prepared.key.as_ref()?;
+/// Claims the event's idempotency key, if it has one: the lease to present
+/// when done, or the answer when it must not be sent (a repeat, one in
+/// flight, a reused key, or the store unreachable).
+async fn claim(cx: &EventContext, prepared: &Prepared) -> Result<Option<String>, Handled> {
+    let Some((key, fingerprint)) = &prepared.key else {
+        return Ok(None);
+    };
     let done = |outcome| {
-        let mut line = prepared.log(outcome);
+        let mut line = line(cx, prepared, outcome);
         line.latency_ms = now_ms().saturating_sub(prepared.started);
         line.emit();
     };
-    match key.claim(env, fingerprint).await {
-        Ok(Claim::Reserved) => None,
+    match key.claim(&cx.env, fingerprint, cx.cfg.lease_ms()).await {
+        Ok(Claim::Reserved { lease }) => Ok(Some(lease)),
         Ok(Claim::Done { answer }) => {
             done(LogOutcome::Replayed);
-            Some(Handled::Answered {
+            Err(Handled::Answered {
                 answer,
                 replayed: true,
             })
         }
-        Ok(Claim::InFlight) => Some(Handled::InProgress),
+        Ok(Claim::InFlight) => Err(Handled::InProgress),
         Ok(Claim::Conflict) => {
             done(LogOutcome::KeyReused);
-            Some(Handled::KeyReused)
+            Err(Handled::KeyReused)
         }
-        Err(_) => Some(Handled::Unavailable),
+        Err(_) => {
+            done(LogOutcome::Unavailable);
+            Err(Handled::Unavailable)
+        }
     }
 }
 
-/// After sending: the answer to a delivered or refused event, with its log
-/// line, or `None` when AppsFlyer's answer calls for a retry (see [`settle`]).
-pub fn settle_now(prepared: &Prepared, sent: &Sent) -> Option<Handled> {
-    let answer = match &sent.outcome {
-        Outcome::Delivered => Answer {
-            status: 200,
-            body: json!({ "status": "delivered" }),
-        },
-        outcome if outcome.is_retryable() => return None,
-        _ => Answer {
-            status: 502,
-            body: json!({
-                "status": "rejected",
-                "upstream": { "status": sent.status, "body": sent.body },
-            }),
-        },
-    };
-    let mut line = prepared.log(if answer.status == 200 {
-        LogOutcome::Delivered
-    } else {
-        LogOutcome::Rejected
-    });
+fn line<'a>(cx: &'a EventContext, prepared: &'a Prepared, outcome: LogOutcome) -> EventLog<'a> {
+    let mut line = EventLog::new(
+        cx.route.name(),
+        &cx.app_id,
+        prepared.event_name.as_deref(),
+        outcome,
+    );
+    line.caller = Some(&cx.caller);
+    line
+}
+
+/// The answer's body: the status, AppsFlyer's answer when it refused, and
+/// the warnings when there are any.
+fn answer(status: u16, body: Value, warnings: &[Warning]) -> Answer {
+    let mut body = body;
+    if !warnings.is_empty() {
+        body["warnings"] = json!(warnings);
+    }
+    Answer { status, body }
+}
+
+/// After sending: the answer to a delivered or refused event, or the event
+/// queued for another attempt (a transient failure, or held after a 401).
+async fn settle(cx: &EventContext, prepared: &Prepared, sent: Sent) -> Handled {
+    let mut line = line(cx, prepared, LogOutcome::Delivered);
     line.upstream_status = sent.status;
     line.latency_ms = sent.latency_ms;
     line.reason = sent.outcome.reason();
-    line.emit();
-    Some(Handled::Answered {
-        answer,
-        replayed: false,
-    })
-}
-
-/// After sending: queues a transient failure for retry, and stores the
-/// answer under the idempotency key (or frees the key when nothing was
-/// decided).
-pub async fn settle(env: &Env, cfg: &Config, prepared: Prepared, sent: Sent) -> Handled {
-    let handled = match settle_now(&prepared, &sent) {
-        Some(handled) => handled,
-        None => {
-            let mut line = prepared.log(LogOutcome::Queued);
-            line.upstream_status = sent.status;
-            line.latency_ms = sent.latency_ms;
-            line.reason = sent.outcome.reason();
-            let message = RetryMessage {
-                app_id: prepared.app_id.clone(),
-                event_name: prepared.event_name.clone(),
-                url: prepared.request.url.clone(),
-                body: prepared.request.body.clone(),
-                attempts: 1,
-                first_attempt_ms: prepared.started,
-                last_status: None,
-                last_reason: None,
-                dead_letter_reason: None,
-            };
-            let handled = match retry::enqueue_after_first(env, cfg, message, &sent).await {
+    line.ambiguous = sent.ambiguous;
+    let warnings = &prepared.warnings;
+    let handled = match &sent.outcome {
+        Outcome::Delivered => Handled::Answered {
+            answer: answer(200, json!({ "status": "delivered" }), warnings),
+            replayed: false,
+        },
+        outcome if outcome.is_retryable() || outcome.is_unauthorized() => {
+            let message = RetryMessage::first(
+                cx,
+                &prepared.request,
+                prepared.event_name.clone(),
+                prepared.started,
+                1,
+            );
+            match retry::enqueue(&cx.env, &cx.cfg, message, Some(&sent)).await {
                 Ok(queued) => {
-                    line.outcome = match queued {
-                        Queued::Retry => LogOutcome::Queued,
-                        Queued::DeadLettered => LogOutcome::DeadLettered,
+                    (line.outcome, line.alert) = match queued {
+                        Queued::Retry => (LogOutcome::Queued, None),
+                        Queued::Held => (LogOutcome::Held, Some(retry::UNAUTHORIZED_ALERT)),
+                        Queued::DeadLettered => (LogOutcome::DeadLettered, None),
                     };
                     Handled::Answered {
-                        answer: Answer {
-                            status: 202,
-                            body: json!({ "status": "queued" }),
-                        },
+                        answer: answer(202, json!({ "status": "queued" }), warnings),
                         replayed: false,
                     }
                 }
@@ -288,23 +298,48 @@ pub async fn settle(env: &Env, cfg: &Config, prepared: Prepared, sent: Sent) -> 
                     line.outcome = LogOutcome::Unavailable;
                     Handled::Unavailable
                 }
-            };
-            line.emit();
-            handled
+            }
+        }
+        _ => {
+            line.outcome = LogOutcome::Rejected;
+            let body = json!({
+                "status": "rejected",
+                "upstream": { "status": sent.status, "body": sent.body },
+            });
+            Handled::Answered {
+                answer: answer(502, body, warnings),
+                replayed: false,
+            }
         }
     };
-    if let Some((key, _)) = &prepared.key {
-        match &handled {
-            // The event is decided; failing to store the answer only loses
-            // the replay, so the caller still gets it.
-            Handled::Answered { answer, .. } => {
-                let _ = key.finish(env, answer).await;
-            }
-            _ => {
-                let _ = key.release(env).await;
-            }
+    line.emit();
+    handled
+}
+
+/// Queues an event that was not sent (its `/batch` caller went away), for
+/// the consumer to send as its first attempt.
+async fn queue_unsent(cx: &EventContext, prepared: &Prepared) -> Handled {
+    let message = RetryMessage::first(
+        cx,
+        &prepared.request,
+        prepared.event_name.clone(),
+        prepared.started,
+        0,
+    );
+    let mut line = line(cx, prepared, LogOutcome::Queued);
+    line.attempt = 0;
+    line.reason = Some("the caller went away before it was sent");
+    let handled = match retry::enqueue(&cx.env, &cx.cfg, message, None).await {
+        Ok(_) => Handled::Answered {
+            answer: answer(202, json!({ "status": "queued" }), &prepared.warnings),
+            replayed: false,
+        },
+        Err(_) => {
+            line.outcome = LogOutcome::Unavailable;
+            Handled::Unavailable
         }
-    }
+    };
+    line.emit();
     handled
 }
 

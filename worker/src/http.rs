@@ -6,8 +6,7 @@
 //! `cf` object (a JSON blob turned into a JavaScript object) and copies the
 //! method and URL on every request, and building the answer through
 //! `worker::Response` crosses into JavaScript once per header. Each of those
-//! showed in the Worker's CPU profile against a plain-JS pass-through
-//! (worker/test/profile.mjs).
+//! showed in the Worker's CPU profile against a plain-JS pass-through.
 
 use serde_json::Value;
 use worker::js_sys::{self, Uint8Array};
@@ -38,6 +37,13 @@ impl Incoming {
     /// The URL's path, still percent-encoded, without query or fragment.
     pub fn path(&self) -> String {
         path_of_url(&self.request.url()).to_string()
+    }
+
+    /// The signal that fires when the caller disconnects (compatibility
+    /// flag `enable_request_signal`), if the platform gives one.
+    pub fn signal(&self) -> Option<web_sys::AbortSignal> {
+        let signal = js_sys::Reflect::get(&self.request, &JsValue::from_str("signal")).ok()?;
+        signal.dyn_into::<web_sys::AbortSignal>().ok()
     }
 
     /// A header's value (`None` if absent; names are case-insensitive).

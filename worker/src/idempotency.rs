@@ -1,12 +1,23 @@
-//! Idempotency: a repeated request with the same key, for the same app,
-//! within 24 hours gets the first answer and nothing is sent again.
+//! Idempotency: a repeated request with the same key, from the same caller,
+//! for the same app, within 24 hours gets the first answer and nothing is
+//! sent again.
 //!
-//! The store is a Durable Object, one instance per (app id, key): its storage
-//! is strongly consistent and its requests are serialized, so "is this key
-//! new? then it is mine" is atomic and two concurrent repeats cannot both
-//! send. Workers KV cannot give that (it is eventually consistent, with no
-//! compare-and-set), and a duplicate event is exactly what this exists to
-//! prevent. The instance deletes itself with an alarm 24 h after first use.
+//! The store is a Durable Object, one instance per (caller, app id, key):
+//! its storage is strongly consistent and its requests are serialized, so
+//! "is this key new? then it is mine" is atomic and two concurrent repeats
+//! cannot both send. Workers KV cannot give that (it is eventually
+//! consistent, with no compare-and-set), and a duplicate event is exactly
+//! what this exists to prevent. The instance deletes itself with an alarm
+//! 24 h after first use.
+//!
+//! Scoping keys by caller means one caller can neither squat another's key
+//! (making the other's real event a `422` that is never sent) nor learn
+//! whether another caller's event was sent.
+//!
+//! A claim returns a lease: a random id and an expiry longer than the
+//! upstream timeout plus the calls around it ([`crate::config::Config::lease_ms`]).
+//! Only the holder of the lease can store the answer or free the key, so a
+//! request that outlived its lease cannot overwrite what a later one decided.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,9 +30,6 @@ use crate::config::IDEMPOTENCY;
 
 /// How long a first answer is kept.
 pub const TTL_MS: i64 = 24 * 60 * 60 * 1000;
-/// How long a key stays reserved while its first request is in flight. A
-/// Worker that dies mid-request frees the key after this.
-pub const LEASE_MS: f64 = 60_000.0;
 /// Longest idempotency key accepted, in bytes.
 pub const MAX_KEY_BYTES: usize = 255;
 
@@ -38,8 +46,12 @@ pub struct Answer {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Claim {
-    /// The key is new and now reserved for this request: send, then [`finish`].
-    Reserved,
+    /// The key is new (or its last lease expired) and is now reserved for
+    /// this request under `lease`: send, then [`Key::finish`] or [`Key::release`].
+    Reserved {
+        /// The lease id to present.
+        lease: String,
+    },
     /// A first request with this key is still in flight.
     InFlight,
     /// The key was first used for another event: a caller reusing keys by
@@ -50,6 +62,27 @@ pub enum Claim {
         /// The first answer.
         answer: Answer,
     },
+}
+
+/// The body of a `/claim`.
+#[derive(Serialize, Deserialize)]
+struct ClaimRequest {
+    fingerprint: String,
+    lease_ms: u64,
+}
+
+/// The body of a `/finish` or `/release`.
+#[derive(Serialize, Deserialize)]
+struct LeaseRequest {
+    lease: String,
+    answer: Option<Answer>,
+}
+
+/// What the object keeps while a lease is held.
+#[derive(Serialize, Deserialize)]
+struct Lease {
+    id: String,
+    until: f64,
 }
 
 /// The Durable Object holding one key's first answer.
@@ -63,43 +96,55 @@ impl DurableObject for IdempotencyStore {
         IdempotencyStore { state }
     }
 
-    /// `POST /claim` (body: the event's fingerprint), `POST /finish` (body:
-    /// an [`Answer`]), `POST /release`.
+    /// `POST /claim` ([`ClaimRequest`]), `POST /finish` and `POST /release`
+    /// ([`LeaseRequest`]). A finish or release with a lease that is not the
+    /// current one is `409` and changes nothing.
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let storage = self.state.storage();
         let now = js_sys::Date::now();
         match req.path().as_str() {
             "/claim" => {
-                let fingerprint = req.text().await?;
+                let claim: ClaimRequest = req.json().await?;
                 match storage.get::<String>("fingerprint").await? {
-                    Some(first) if first != fingerprint => {
+                    Some(first) if first != claim.fingerprint => {
                         return Response::from_json(&Claim::Conflict)
                     }
                     Some(_) => {}
-                    None => storage.put("fingerprint", &fingerprint).await?,
+                    None => storage.put("fingerprint", &claim.fingerprint).await?,
                 }
                 if let Some(answer) = storage.get::<Answer>("answer").await? {
                     return Response::from_json(&Claim::Done { answer });
                 }
-                if storage.get::<f64>("lease").await?.is_some_and(|t| t > now) {
+                if storage
+                    .get::<Lease>("lease")
+                    .await?
+                    .is_some_and(|l| l.until > now)
+                {
                     return Response::from_json(&Claim::InFlight);
                 }
-                storage.put("lease", now + LEASE_MS).await?;
+                let lease = Lease {
+                    id: lease_id(),
+                    until: now + claim.lease_ms as f64,
+                };
+                storage.put("lease", &lease).await?;
                 if storage.get_alarm().await?.is_none() {
                     storage.set_alarm(TTL_MS).await?;
                 }
-                Response::from_json(&Claim::Reserved)
+                Response::from_json(&Claim::Reserved { lease: lease.id })
             }
-            "/finish" => {
-                let answer: Answer = req.json().await?;
-                storage.put("answer", answer).await?;
+            path @ ("/finish" | "/release") => {
+                let request: LeaseRequest = req.json().await?;
+                let held = storage.get::<Lease>("lease").await?;
+                if held.is_none_or(|l| l.id != request.lease) {
+                    return Response::error("lease lost", 409);
+                }
+                if path == "/finish" {
+                    storage.put("answer", request.answer).await?;
+                } else {
+                    // Nothing was decided: the key is free for any event again.
+                    storage.delete("fingerprint").await?;
+                }
                 storage.delete("lease").await?;
-                Response::empty()
-            }
-            "/release" => {
-                // Nothing was decided: the key is free for any event again.
-                storage.delete("lease").await?;
-                storage.delete("fingerprint").await?;
                 Response::empty()
             }
             _ => Response::error("not found", 404),
@@ -111,6 +156,16 @@ impl DurableObject for IdempotencyStore {
         self.state.storage().delete_all().await?;
         Response::empty()
     }
+}
+
+/// A random lease id (128 bits, hex).
+fn lease_id() -> String {
+    let mut id = String::with_capacity(32);
+    for _ in 0..4 {
+        let word = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        id.push_str(&format!("{word:08x}"));
+    }
+    id
 }
 
 /// What makes two requests the same event for idempotency: the SHA-256 of
@@ -130,15 +185,31 @@ pub fn fingerprint(built: &appsflyer_s2s::BuiltEvent, ip_filled: bool) -> String
 }
 
 /// A key as the Worker uses it: which object holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
     name: String,
 }
 
+/// Where a key was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// For one event (`/inappevent`, or an `idempotency_key` field).
+    Event,
+    /// For the event at this index of a `/batch` sent with an `Idempotency-Key`.
+    Batch(usize),
+}
+
 impl Key {
-    /// The key of `app_id` and the caller's key. The object's name is a
-    /// digest, so the caller's key never appears in storage names.
-    pub fn new(app_id: &str, key: &str) -> Key {
-        let digest = Sha256::digest(format!("{app_id}\n{key}").as_bytes());
+    /// The key a caller gave for an app. The object's name is a digest of
+    /// every part, each part on a line of its own and the caller's key last:
+    /// no two different (caller, app, scope, key) can share an object, and
+    /// the key itself never appears in storage names.
+    pub fn new(caller: &str, app_id: &str, scope: Scope, key: &str) -> Key {
+        let scope = match scope {
+            Scope::Event => String::from("event"),
+            Scope::Batch(index) => format!("batch {index}"),
+        };
+        let digest = Sha256::digest(format!("v2\n{caller}\n{app_id}\n{scope}\n{key}").as_bytes());
         let mut name = String::with_capacity(64);
         for b in digest.as_slice() {
             name.push_str(&format!("{b:02x}"));
@@ -146,39 +217,91 @@ impl Key {
         Key { name }
     }
 
-    async fn call(&self, env: &Env, path: &str, body: Option<String>) -> Result<Response> {
+    async fn call<T: Serialize>(&self, env: &Env, path: &str, body: &T) -> Result<Response> {
         let stub = env
             .durable_object(IDEMPOTENCY)?
             .id_from_name(&self.name)?
             .get_stub()?;
+        let headers = Headers::new();
+        headers.set("content-type", "application/json")?;
         let mut init = RequestInit::new();
-        init.with_method(Method::Post);
-        if let Some(body) = body {
-            let headers = Headers::new();
-            headers.set("content-type", "text/plain")?;
-            init.with_headers(headers).with_body(Some(body.into()));
-        }
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(serde_json::to_string(body)?.into()));
         let req = Request::new_with_init(&format!("https://idempotency{path}"), &init)?;
         stub.fetch_with_request(req).await
     }
 
     /// Reserves the key for the event with this fingerprint (see
-    /// [`fingerprint`]), or tells why not.
-    pub async fn claim(&self, env: &Env, fingerprint: &str) -> Result<Claim> {
-        self.call(env, "/claim", Some(fingerprint.to_string()))
-            .await?
-            .json()
-            .await
+    /// [`fingerprint`]) for `lease_ms`, or tells why not.
+    pub async fn claim(&self, env: &Env, fingerprint: &str, lease_ms: u64) -> Result<Claim> {
+        let request = ClaimRequest {
+            fingerprint: fingerprint.to_string(),
+            lease_ms,
+        };
+        self.call(env, "/claim", &request).await?.json().await
     }
 
-    /// Stores the first answer.
-    pub async fn finish(&self, env: &Env, answer: &Answer) -> Result<()> {
-        let body = serde_json::to_string(answer)?;
-        self.call(env, "/finish", Some(body)).await.map(drop)
+    /// Stores the first answer, under the lease from [`Key::claim`].
+    pub async fn finish(&self, env: &Env, lease: &str, answer: &Answer) -> Result<()> {
+        let request = LeaseRequest {
+            lease: lease.to_string(),
+            answer: Some(answer.clone()),
+        };
+        self.settle(env, "/finish", &request).await
     }
 
     /// Frees the key without an answer (nothing was decided: the caller may try again).
-    pub async fn release(&self, env: &Env) -> Result<()> {
-        self.call(env, "/release", None).await.map(drop)
+    pub async fn release(&self, env: &Env, lease: &str) -> Result<()> {
+        let request = LeaseRequest {
+            lease: lease.to_string(),
+            answer: None,
+        };
+        self.settle(env, "/release", &request).await
+    }
+
+    async fn settle(&self, env: &Env, path: &str, request: &LeaseRequest) -> Result<()> {
+        let response = self.call(env, path, request).await?;
+        match response.status_code() {
+            200..=299 => Ok(()),
+            409 => Err(worker::Error::RustError(
+                "the idempotency lease expired".into(),
+            )),
+            status => Err(worker::Error::RustError(format!(
+                "the idempotency store answered {status}"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_never_collide_across_callers_apps_scopes_or_suffixes() {
+        let long = "k".repeat(MAX_KEY_BYTES);
+        let keys = [
+            Key::new("t-1", "com.example.app", Scope::Event, "k"),
+            Key::new("t-2", "com.example.app", Scope::Event, "k"),
+            Key::new("t-1", "id123456789", Scope::Event, "k"),
+            Key::new("t-1", "com.example.app", Scope::Event, "k#0"),
+            Key::new("t-1", "com.example.app", Scope::Batch(0), "k"),
+            Key::new("t-1", "com.example.app", Scope::Batch(1), "k"),
+            Key::new("t-1", "com.example.app", Scope::Batch(10), "k"),
+            Key::new("t-1", "com.example.app", Scope::Batch(1), "0k"),
+            Key::new("t-1", "com.example.app", Scope::Event, &long),
+            Key::new("t-1", "com.example.app", Scope::Batch(0), &long),
+        ];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(
+            Key::new("t-1", "a", Scope::Event, "k"),
+            Key::new("t-1", "a", Scope::Event, "k")
+        );
+        assert_eq!(keys[0].name.len(), 64);
     }
 }

@@ -18,13 +18,20 @@ pub enum Route {
 }
 
 impl Route {
-    /// The route's name in log lines.
+    /// The route's name in paths, log lines and `CLIENT_TOKENS` scopes.
     pub fn name(self) -> &'static str {
         match self {
             Route::InAppEvent => "inappevent",
             Route::Validate => "validate",
             Route::Batch => "batch",
         }
+    }
+
+    /// The route of a name (see [`Route::name`]).
+    pub fn named(name: &str) -> Option<Route> {
+        [Route::InAppEvent, Route::Validate, Route::Batch]
+            .into_iter()
+            .find(|r| r.name() == name)
     }
 }
 
@@ -47,12 +54,7 @@ pub fn path_of_url(url: &str) -> &str {
 pub fn parse_path(path: &str) -> Option<(Route, &str)> {
     let rest = path.strip_prefix('/')?;
     let (head, app_id) = rest.split_once('/')?;
-    let route = match head {
-        "inappevent" => Route::InAppEvent,
-        "validate" => Route::Validate,
-        "batch" => Route::Batch,
-        _ => return None,
-    };
+    let route = Route::named(head)?;
     (!app_id.is_empty() && !app_id.contains('/')).then_some((route, app_id))
 }
 

@@ -9,27 +9,26 @@
 //! The Worker only translates HTTP, queues and storage to and from the core;
 //! every rule about events lives in the core.
 
-mod auth;
-mod config;
+pub mod auth;
+mod batch;
+pub mod config;
 mod event;
-mod fast;
 mod http;
 mod idempotency;
-mod incoming;
-mod log;
-mod retry;
+pub mod incoming;
+pub mod log;
+pub mod retry;
 mod routes;
-mod upstream;
+pub mod upstream;
 
-pub use fast::{FastPath, PendingEvent};
 pub use idempotency::IdempotencyStore;
 
 use worker::{event, web_sys, Context, Env, MessageBatch, Result};
 
 /// HTTP entry point: the platform's own request and response (see [`http`]).
 #[event(fetch)]
-async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
-    Ok(routes::handle(http::Incoming::new(req), env)
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys::Response> {
+    Ok(routes::handle(http::Incoming::new(req), env, &ctx)
         .await
         .into_response()?)
 }

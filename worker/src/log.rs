@@ -1,12 +1,17 @@
-//! One structured JSON line per event, to the Workers log (`wrangler tail`,
-//! Workers Logs, Logpush).
+//! One structured JSON line per event and step, to the Workers log
+//! (`wrangler tail`, Workers Logs, Logpush).
 //!
-//! Only what an operator needs to follow an event: app id, `eventName`,
-//! outcome, upstream status, attempt, latency, and error codes or AppsFlyer's
-//! (bounded) reason. Never the S2S key, a caller token, the body or any
-//! field of the event besides its name.
+//! Only what an operator needs to follow an event: the caller's id, app id,
+//! `eventName`, outcome, upstream status, attempt, latency, whether the
+//! attempt was ambiguous, and error codes or AppsFlyer's (bounded) reason.
+//! Never the S2S key, a caller token, the body or any field of the event
+//! besides its name; every caller-supplied string is cut to
+//! [`MAX_LOGGED_CHARS`].
 
 use serde::Serialize;
+
+/// Longest caller-supplied string (app id, `eventName`) written to a log line.
+pub const MAX_LOGGED_CHARS: usize = 128;
 
 /// What became of one event at one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -16,6 +21,10 @@ pub enum LogOutcome {
     Delivered,
     /// A transient failure; the event is in the retry queue.
     Queued,
+    /// AppsFlyer answered 401 (the S2S key is not this app's): the event is
+    /// held in the retry queue with a long backoff, and the line carries an
+    /// `alert`.
+    Held,
     /// AppsFlyer refused the event (4xx); not retried.
     Rejected,
     /// The event failed validation and was not sent.
@@ -24,14 +33,19 @@ pub enum LogOutcome {
     Valid,
     /// An idempotent repeat: the first answer was returned, nothing was sent.
     Replayed,
-    /// Out of attempts (or refused on retry): sent to the dead-letter queue.
+    /// Out of retry budget, refused on retry, or unusable: sent to the
+    /// dead-letter queue.
     DeadLettered,
-    /// A dead letter put back on the retry queue.
+    /// A dead letter put back on the retry queue (a replay).
     Requeued,
+    /// A dead letter a replay left where it is (see `reason`).
+    ReplaySkipped,
     /// The Worker could not queue a transient failure; the caller must retry.
     Unavailable,
     /// The idempotency key was first used for another event: nothing sent.
     KeyReused,
+    /// The caller went over its rate limit: nothing read or sent.
+    RateLimited,
 }
 
 /// One log line.
@@ -41,54 +55,89 @@ pub struct EventLog<'a> {
     pub log: &'static str,
     /// `inappevent`, `validate`, `batch` or `queue`.
     pub route: &'static str,
-    /// The app id from the path.
-    pub app_id: &'a str,
-    /// The event's `eventName`, when it has one.
+    /// The caller's id (`CLIENT_TOKENS`), never its token; absent on the queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller: Option<&'a str>,
+    /// The app id from the path, cut to [`MAX_LOGGED_CHARS`].
+    pub app_id: String,
+    /// The event's `eventName`, when it has one, cut to [`MAX_LOGGED_CHARS`].
     #[serde(rename = "eventName")]
-    pub event_name: Option<&'a str>,
+    pub event_name: Option<String>,
     /// What happened.
     pub outcome: LogOutcome,
     /// AppsFlyer's HTTP status, when it answered.
     pub upstream_status: Option<u16>,
-    /// Which attempt this was (1 = the first send).
+    /// Which attempt this was (1 = the first send; 0 = not sent yet).
     pub attempt: u32,
     /// Milliseconds spent on this step, I/O included.
     pub latency_ms: u64,
+    /// The attempt failed after the request left: AppsFlyer may have
+    /// recorded the event, so another attempt may duplicate it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ambiguous: bool,
+    /// How many times the event was replayed from the dead-letter queue.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub replays: u32,
     /// Stable error codes of an invalid event.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub errors: Vec<&'a str>,
-    /// AppsFlyer's reason (bounded, tidied) or the transport error.
+    /// AppsFlyer's reason (bounded, tidied), the transport error, or why a
+    /// dead letter was made or left.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'a str>,
+    /// Something an operator must fix (e.g. a wrong S2S key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<&'static str>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl<'a> EventLog<'a> {
     /// A line with no status, attempt 1, no latency, no errors and no reason.
     pub fn new(
         route: &'static str,
-        app_id: &'a str,
-        event_name: Option<&'a str>,
+        app_id: &str,
+        event_name: Option<&str>,
         outcome: LogOutcome,
     ) -> Self {
         EventLog {
             log: "event",
             route,
-            app_id,
-            event_name,
+            caller: None,
+            app_id: bounded(app_id),
+            event_name: event_name.map(bounded),
             outcome,
             upstream_status: None,
             attempt: 1,
             latency_ms: 0,
+            ambiguous: false,
+            replays: 0,
             errors: Vec::new(),
             reason: None,
+            alert: None,
         }
     }
 
-    /// Writes the line with `console.log`.
+    /// Writes the line with `console.log` (`console.error` when it carries
+    /// an alert, so it stands out in `wrangler tail` and log filters).
     pub fn emit(&self) {
         if let Ok(line) = serde_json::to_string(self) {
-            worker::console_log!("{line}");
+            if self.alert.is_some() {
+                worker::console_error!("{line}");
+            } else {
+                worker::console_log!("{line}");
+            }
         }
+    }
+}
+
+/// A caller-supplied string cut to [`MAX_LOGGED_CHARS`] characters (with `…`).
+pub fn bounded(text: &str) -> String {
+    match text.char_indices().nth(MAX_LOGGED_CHARS) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}…", &text[..end]),
     }
 }
 
@@ -96,4 +145,35 @@ impl<'a> EventLog<'a> {
 /// I/O, which is what latency here measures.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caller_strings_are_cut() {
+        let long = "é".repeat(1000);
+        let line = EventLog::new("inappevent", &long, Some(&long), LogOutcome::Invalid);
+        assert_eq!(line.app_id.chars().count(), MAX_LOGGED_CHARS + 1);
+        assert!(line.app_id.ends_with('…'));
+        assert_eq!(
+            line.event_name.as_deref().unwrap().chars().count(),
+            MAX_LOGGED_CHARS + 1
+        );
+        assert_eq!(bounded("af_purchase"), "af_purchase");
+    }
+
+    #[test]
+    fn quiet_fields_stay_out_of_the_line() {
+        let line = EventLog::new("queue", "com.example.app", None, LogOutcome::Queued);
+        let json = serde_json::to_string(&line).unwrap();
+        assert!(!json.contains("ambiguous") && !json.contains("replays"));
+        assert!(!json.contains("caller") && !json.contains("alert"));
+        let mut line = line;
+        line.ambiguous = true;
+        line.replays = 2;
+        let json = serde_json::to_string(&line).unwrap();
+        assert!(json.contains(r#""ambiguous":true"#) && json.contains(r#""replays":2"#));
+    }
 }

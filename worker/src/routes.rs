@@ -1,29 +1,40 @@
 //! The HTTP routes (a contract: paths, status codes and JSON shapes are in
-//! `worker/README.md`), CORS, and reading bodies with a size bound.
+//! `worker/README.md`) and CORS. Every request takes one path: configuration,
+//! the route and method, the caller's token and scope, the app and its key,
+//! the caller's rate limit, and only then the body, read with a size bound.
+
+use std::rc::Rc;
 
 use appsflyer_s2s::request::validate_app_id;
-use appsflyer_s2s::{EventInput, FieldError};
-use futures_util::StreamExt;
+use appsflyer_s2s::{EventInput, FieldError, Warning};
 use serde_json::{json, Value};
-use worker::Env;
+use worker::{Context, Env};
 
-use crate::auth;
-use crate::config::{self, Config};
-use crate::event::{self, EventContext, Handled, Prepared};
+use crate::auth::Caller;
+use crate::config::{self, Config, CALLER_RATE_LIMIT};
+use crate::event::{self, EventContext, Handled, Mode};
 use crate::http::{Incoming, Reply};
-use crate::incoming::{parse_path, percent_decode, split_batch, Route};
+use crate::idempotency::Scope;
+use crate::incoming::{parse_path, percent_decode, Route};
+use crate::log::{EventLog, LogOutcome};
+
+/// Seconds a rate-limited caller is told to wait: the binding's period.
+const RATE_LIMIT_RETRY_AFTER: &str = "10";
 
 /// Dispatches one request.
-pub async fn handle(req: Incoming, env: Env) -> Reply {
+pub async fn handle(req: Incoming, env: Env, ctx: &Context) -> Reply {
     let cfg = match Config::get(&env) {
         Ok(cfg) => cfg,
         Err(e) => {
             worker::console_error!("{{\"log\":\"config\",\"error\":\"{}\"}}", e.0);
-            return Reply::json(500, &json!({ "error": "misconfigured", "message": e.0 }));
+            return with_cors(
+                Reply::json(500, &json!({ "error": "misconfigured", "message": e.0 })),
+                None,
+            );
         }
     };
     let cors = req.header("origin").and_then(|o| cfg.cors_origin(&o));
-    let response = route(req, &env, &cfg, cors.is_some()).await;
+    let response = route(req, env, ctx, cfg, cors.is_some()).await;
     with_cors(response, cors)
 }
 
@@ -31,36 +42,67 @@ pub async fn handle(req: Incoming, env: Env) -> Reply {
 /// before its body is read.
 struct Admitted {
     route: Route,
+    caller: Caller,
     app_id: String,
     app_id_error: Option<FieldError>,
-    limit: usize,
 }
 
-async fn route(req: Incoming, env: &Env, cfg: &Config, cors_allowed: bool) -> Reply {
-    let admitted = match admit(&req, cfg, cors_allowed) {
+async fn route(
+    req: Incoming,
+    env: Env,
+    ctx: &Context,
+    cfg: Rc<Config>,
+    cors_allowed: bool,
+) -> Reply {
+    let admitted = match admit(&req, &cfg, cors_allowed) {
         Ok(admitted) => admitted,
         Err(reply) => return reply,
     };
-    let bytes = match req.body(admitted.limit).await {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => return too_large(admitted.limit),
-        Err(_) => return unreadable(),
+    if let Some(reply) = rate_limited(&env, &admitted).await {
+        return reply;
+    }
+    let limit = match admitted.route {
+        Route::Batch => config::MAX_BATCH_REQUEST_BYTES,
+        _ => config::MAX_EVENT_REQUEST_BYTES,
     };
-    let idempotency_header = req.header("idempotency-key");
-    let cx = context(&req, env, cfg, &admitted);
-    let text = match text_of(bytes) {
-        Ok(text) => text,
-        Err(reply) => return reply,
+    let text = match req.body(limit).await {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => return whole_body_error("the body is not UTF-8 text"),
+        },
+        Ok(None) => {
+            return Reply::json(
+                413,
+                &json!({ "error": "payload_too_large", "max_bytes": limit }),
+            )
+        }
+        Err(_) => return whole_body_error("the body could not be read to its end"),
+    };
+    let header_key = req.header("idempotency-key");
+    let cx = EventContext {
+        env,
+        cfg: Rc::clone(&cfg),
+        route: admitted.route,
+        caller: admitted.caller.id,
+        app_id: admitted.app_id,
+        app_id_error: admitted.app_id_error,
+        client_ip: if cfg.fill_ip {
+            req.header("cf-connecting-ip")
+        } else {
+            None
+        },
     };
     if admitted.route == Route::Batch {
-        return batch(&cx, &text, idempotency_header).await;
+        return crate::batch::run(cx, ctx, &text, header_key, req.signal()).await;
     }
-    let handled = event::handle(&cx, EventInput::from_json(&text), idempotency_header).await;
+    let key = header_key.map(|k| (Scope::Event, k));
+    let handled = event::handle(&cx, EventInput::from_json(&text), key, Mode::Send).await;
     single_answer(handled)
 }
 
-/// Everything about a request that needs no body: `/health`, the route, the
-/// method, the caller's token, the app id and its key. `Err` is the answer.
+/// Everything about a request that needs no body and no I/O: `/health`,
+/// the route, the method, the caller's token and scope, the app id and its
+/// key. `Err` is the answer.
 fn admit(req: &Incoming, cfg: &Config, cors_allowed: bool) -> Result<Admitted, Reply> {
     let path = req.path();
     // Matched on the exact name, so a method the Worker does not know (e.g.
@@ -81,10 +123,13 @@ fn admit(req: &Incoming, cfg: &Config, cors_allowed: bool) -> Result<Admitted, R
         "OPTIONS" => return Err(preflight(cors_allowed, "POST, OPTIONS")),
         _ => return Err(method_not_allowed("POST, OPTIONS")),
     }
-    if !auth::authorized(req.header("authorization").as_deref(), cfg.tokens()) {
+    let Some(caller) = cfg
+        .callers
+        .authenticate(req.header("authorization").as_deref())
+    else {
         return Err(Reply::json(401, &json!({ "error": "unauthorized" }))
             .header("www-authenticate", "Bearer"));
-    }
+    };
     let (app_id, app_id_error) = match percent_decode(raw_app_id) {
         Some(id) => {
             let error = validate_app_id(&id).err();
@@ -99,142 +144,83 @@ fn admit(req: &Incoming, cfg: &Config, cors_allowed: bool) -> Result<Admitted, R
             )),
         ),
     };
+    if !caller.may(route, &app_id) {
+        return Err(Reply::json(
+            403,
+            &json!({
+                "error": "forbidden",
+                "message": "this token may not use this route for this app (see CLIENT_TOKENS)",
+            }),
+        ));
+    }
     if app_id_error.is_none() && cfg.key_for(&app_id).is_none() {
         return Err(Reply::json(404, &json!({ "error": "unknown_app" })));
     }
     if let (Route::Batch, Some(error)) = (route, &app_id_error) {
         // It would make every event of the batch invalid: say it once.
-        return Err(invalid(vec![error.clone()]));
+        return Err(invalid(vec![error.clone()], Vec::new()));
     }
-    let limit = if route == Route::Batch {
-        config::MAX_BATCH_REQUEST_BYTES
-    } else {
-        config::MAX_EVENT_REQUEST_BYTES
-    };
     Ok(Admitted {
         route,
+        caller: caller.clone(),
         app_id,
         app_id_error,
-        limit,
     })
 }
 
-fn context<'a>(
-    req: &Incoming,
-    env: &'a Env,
-    cfg: &'a Config,
-    admitted: &'a Admitted,
-) -> EventContext<'a> {
-    EventContext {
-        env,
-        cfg,
-        route: admitted.route.name(),
-        app_id: &admitted.app_id,
-        s2s_key: cfg.key_for(&admitted.app_id),
-        app_id_error: admitted.app_id_error.clone(),
-        client_ip: if cfg.fill_ip {
-            req.header("cf-connecting-ip")
-        } else {
-            None
-        },
-        forward: admitted.route != Route::Validate,
+/// The caller's rate limit (the `CALLER_RATE_LIMIT` binding, keyed by the
+/// caller's id), for the one request: `Some` is the `429` when it is spent.
+async fn rate_limited(env: &Env, admitted: &Admitted) -> Option<Reply> {
+    if within_rate(env, &admitted.caller.id, 1).await {
+        return None;
     }
+    Some(rate_limit_reply(
+        admitted.route,
+        &admitted.app_id,
+        &admitted.caller.id,
+    ))
 }
 
-fn text_of(bytes: Vec<u8>) -> Result<String, Reply> {
-    String::from_utf8(bytes).map_err(|_| {
-        invalid(vec![FieldError::new(
+/// Spends `units` of the caller's rate limit (a `/batch` spends one per
+/// event); `false` when any is refused. Without the binding (or if it
+/// fails) nothing is limited: the limit protects the account's quota, and
+/// refusing every event would lose more than it protects.
+pub async fn within_rate(env: &Env, caller: &str, units: usize) -> bool {
+    let Ok(limiter) = env.rate_limiter(CALLER_RATE_LIMIT) else {
+        return true;
+    };
+    let calls = (0..units).map(|_| limiter.limit(caller.to_string()));
+    futures_util::future::join_all(calls)
+        .await
+        .into_iter()
+        .all(|outcome| outcome.map_or(true, |o| o.success))
+}
+
+/// The `429` of a caller over its rate limit, with its log line.
+pub fn rate_limit_reply(route: Route, app_id: &str, caller: &str) -> Reply {
+    let mut line = EventLog::new(route.name(), app_id, None, LogOutcome::RateLimited);
+    line.caller = Some(caller);
+    line.attempt = 0;
+    line.emit();
+    Reply::json(429, &json!({ "error": "rate_limited" }))
+        .header("retry-after", RATE_LIMIT_RETRY_AFTER)
+}
+
+fn whole_body_error(message: &str) -> Reply {
+    invalid(
+        vec![FieldError::new(
             "",
             appsflyer_s2s::ErrorCode::InvalidJson,
-            "the body is not UTF-8 text",
-        )])
-    })
-}
-
-fn unreadable() -> Reply {
-    invalid(vec![FieldError::new(
-        "",
-        appsflyer_s2s::ErrorCode::InvalidJson,
-        "the body could not be read to its end",
-    )])
-}
-
-fn too_large(limit: usize) -> Reply {
-    Reply::json(
-        413,
-        &json!({ "error": "payload_too_large", "max_bytes": limit }),
+            message,
+        )],
+        Vec::new(),
     )
-}
-
-/// A body as the fast path's caller read it.
-pub enum Body {
-    /// The whole body, at most 64 KB.
-    Read(Vec<u8>),
-    /// Over 64 KB (the rest was not read).
-    TooLarge,
-    /// It could not be read to its end.
-    Unreadable,
-}
-
-/// What the fast path ([`fast`]) makes of a request.
-pub enum Fast {
-    /// The answer, with nothing to send.
-    Reply(Reply),
-    /// An event to send within `timeout_ms`; its answer comes from
-    /// [`event::settle_now`] or [`event::settle`] (through [`fast_answer`])
-    /// once the `fetch` made in JavaScript is done.
-    Send { prepared: Prepared, timeout_ms: u64 },
-    /// Not for the fast path: the full handler takes the request.
-    Fallback,
-}
-
-/// The fast path of the most common request, `POST /inappevent/{app_id}`
-/// with its body already read (up to 64 KB), no `Origin` and no idempotency
-/// key: the same checks and answers as the full handler, with no I/O, so the
-/// JavaScript entry (`worker/entry.mjs`) makes the one `fetch` itself instead
-/// of going through Rust futures. Anything else is [`Fast::Fallback`].
-pub fn fast(req: &Incoming, env: &Env, body: Body) -> Fast {
-    fast_step(req, env, body).unwrap_or_else(|reply| Fast::Reply(with_cors(reply, None)))
-}
-
-fn fast_step(req: &Incoming, env: &Env, body: Body) -> Result<Fast, Reply> {
-    let Ok(cfg) = Config::get(env) else {
-        return Ok(Fast::Fallback);
-    };
-    if req.header("origin").is_some() || req.header("idempotency-key").is_some() {
-        return Ok(Fast::Fallback);
-    }
-    let admitted = admit(req, &cfg, false)?;
-    if admitted.route != Route::InAppEvent {
-        return Ok(Fast::Fallback);
-    }
-    let body = match body {
-        Body::Read(body) if body.len() <= admitted.limit => body,
-        Body::Read(_) | Body::TooLarge => return Err(too_large(admitted.limit)),
-        Body::Unreadable => return Err(unreadable()),
-    };
-    let parsed = EventInput::from_json(&text_of(body)?);
-    if parsed.input.extra.contains_key("idempotency_key") {
-        return Ok(Fast::Fallback);
-    }
-    let cx = context(req, env, &cfg, &admitted);
-    let prepared = event::begin(&cx, parsed, None).map_err(single_answer)?;
-    Ok(Fast::Send {
-        prepared,
-        timeout_ms: cfg.upstream_timeout_ms,
-    })
-}
-
-/// The answer to a request the fast path sent on, as the full handler gives
-/// it to a request without `Origin`.
-pub fn fast_answer(handled: Handled) -> Reply {
-    with_cors(single_answer(handled), None)
 }
 
 /// The answer of `/inappevent` and `/validate`.
 fn single_answer(handled: Handled) -> Reply {
     match handled {
-        Handled::Invalid(errors) => invalid(errors),
+        Handled::Invalid(errors, warnings) => invalid(errors, warnings),
         Handled::Valid { body, warnings } => Reply::json(
             200,
             &json!({ "ok": true, "bytes": body.len(), "body": body, "warnings": warnings }),
@@ -264,75 +250,8 @@ fn single_answer(handled: Handled) -> Reply {
     }
 }
 
-/// `/batch`: a JSON array of up to 100 events, or NDJSON (one per line).
-/// A body that is neither (no line of it is a JSON object) is refused whole.
-async fn batch(cx: &EventContext<'_>, text: &str, header_key: Option<String>) -> Reply {
-    let items = match split_batch(text) {
-        Ok(items) => items,
-        Err(error) => return invalid(vec![error]),
-    };
-    if items.len() > config::MAX_BATCH_EVENTS {
-        return Reply::json(
-            413,
-            &json!({ "error": "too_many_events", "max_events": config::MAX_BATCH_EVENTS }),
-        );
-    }
-    let results: Vec<Value> = futures_util::stream::iter(items.into_iter().enumerate())
-        .map(|(index, item)| {
-            let key = header_key.as_ref().map(|k| format!("{k}#{index}"));
-            async move {
-                let handled = match item {
-                    Ok(value) => event::handle(cx, EventInput::from_value(value), key).await,
-                    Err(message) => Handled::Invalid(vec![FieldError::new(
-                        "",
-                        appsflyer_s2s::ErrorCode::InvalidJson,
-                        message,
-                    )]),
-                };
-                batch_result(index, handled)
-            }
-        })
-        .buffered(config::BATCH_CONCURRENCY)
-        .collect()
-        .await;
-    Reply::json(200, &json!({ "results": results }))
-}
-
-/// One entry of `/batch`'s `results`.
-fn batch_result(index: usize, handled: Handled) -> Value {
-    match handled {
-        Handled::Invalid(errors) => {
-            json!({ "index": index, "status": "invalid", "errors": errors })
-        }
-        Handled::Valid { .. } => json!({ "index": index, "status": "valid" }),
-        Handled::Answered { answer, replayed } => {
-            let mut entry = json!({ "index": index });
-            if let (Some(entry), Some(body)) = (entry.as_object_mut(), answer.body.as_object()) {
-                for (k, v) in body {
-                    entry.insert(k.clone(), v.clone());
-                }
-                if replayed {
-                    entry.insert("replayed".into(), Value::Bool(true));
-                }
-            }
-            entry
-        }
-        Handled::InProgress => json!({ "index": index, "status": "in_progress" }),
-        Handled::KeyReused => {
-            let mut entry = key_reused();
-            entry["index"] = json!(index);
-            entry["status"] = json!("idempotency_key_reused");
-            entry
-        }
-        Handled::Unavailable => json!({ "index": index, "status": "unavailable" }),
-        Handled::Misconfigured(message) => {
-            json!({ "index": index, "status": "misconfigured", "message": message })
-        }
-    }
-}
-
 /// The answer to an idempotency key first used for another event.
-fn key_reused() -> Value {
+pub fn key_reused() -> Value {
     json!({
         "error": "idempotency_key_reused",
         "message": "this idempotency key was first used for another event within 24 hours: \
@@ -340,8 +259,13 @@ fn key_reused() -> Value {
     })
 }
 
-fn invalid(errors: Vec<FieldError>) -> Reply {
-    Reply::json(400, &json!({ "error": "invalid_event", "errors": errors }))
+/// `400` with every field error, and the warnings when there are any.
+pub fn invalid(errors: Vec<FieldError>, warnings: Vec<Warning>) -> Reply {
+    let mut body = json!({ "error": "invalid_event", "errors": errors });
+    if !warnings.is_empty() {
+        body["warnings"] = json!(warnings);
+    }
+    Reply::json(400, &body)
 }
 
 fn method_not_allowed(allow: &'static str) -> Reply {

@@ -1,6 +1,7 @@
 // Shared set-up of the Worker tests: the built Worker in Miniflare (real
-// workerd, real queues and Durable Objects) with its outgoing fetch pointed at
-// the fake AppsFlyer on 127.0.0.1, and every byte it logs captured.
+// workerd, real queues, Durable Objects and rate limiter) with its outgoing
+// fetch pointed at the fake AppsFlyer on 127.0.0.1, and every byte it logs
+// captured (never cleared: leak scans read all of it).
 
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -9,8 +10,7 @@ import { Miniflare } from "miniflare";
 import { startFakeAppsFlyer } from "../../scripts/fake-appsflyer.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const WORKER_SCRIPT = resolve(root, "worker/entry.mjs");
-const WORKER_BUILD = resolve(root, "worker/build/index.js");
+export const WORKER_SCRIPT = resolve(root, "worker/build/index.js");
 export const RETRY_QUEUE = "appsflyer-s2s-retry";
 export const DEAD_LETTER_QUEUE = "appsflyer-s2s-dead-letter";
 
@@ -23,26 +23,34 @@ export const KEYS = {
 export const ORIGIN = "https://shop.example";
 
 /**
- * Starts the fake AppsFlyer and Miniflare. `bindings` overrides bindings,
- * `retryConsumer` the retry queue's consumer settings, `faults` are the fake's
- * random faults, and `port` (0: any free one) also serves the Worker over HTTP
- * on 127.0.0.1 (its URL is `await mf.ready`); `direct` serves it on a socket
- * of its own too, without Miniflare's entry worker (`directUrl`); `inspectorPort` opens workerd's
- * V8 inspector there (CPU profiles); `script` is another build of the Worker.
+ * Starts the fake AppsFlyer and Miniflare.
+ *
+ * - `bindings` overrides variables; `retryConsumer` the retry queue's
+ *   consumer settings; `consumeDeadLetters` makes the Worker the dead-letter
+ *   queue's consumer (replay); `faults` are the fake's random faults.
+ * - `rateLimit` is the `CALLER_RATE_LIMIT` binding's limit per 10 s (high
+ *   by default, so only the tests about it meet it).
+ * - `broken`: `"idempotency"` binds `IDEMPOTENCY` to a Durable Object whose
+ *   every call fails; `"queue"` binds `RETRY_QUEUE` and `DEAD_LETTER_QUEUE`
+ *   to queues whose every `send` fails.
+ * - `port` (0: any free one) also serves the Worker over HTTP through
+ *   Miniflare's entry worker (its URL is `await mf.ready`); `direct` serves
+ *   it on a socket of its own, as production does (`directUrl`);
+ *   `inspectorPort` opens workerd's V8 inspector; `script` is another build.
  */
 export async function start({
   bindings = {},
   consumeDeadLetters = false,
   retryConsumer = {},
   faults = null,
+  rateLimit = 1_000_000,
+  broken = null,
   port,
   inspectorPort,
   direct = false,
   script = WORKER_SCRIPT,
 } = {}) {
-  for (const file of script === WORKER_SCRIPT ? [WORKER_BUILD] : [script]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: run \`make worker\` first`);
-  }
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`make worker\` first`);
   const fake = await startFakeAppsFlyer({ faults });
   const output = { text: "" };
   const capture = (stream) => stream.on("data", (chunk) => (output.text += chunk.toString("utf8")));
@@ -50,12 +58,9 @@ export async function start({
     name: "appsflyer-s2s",
     scriptPath: script,
     modules: true,
-    // worker/entry.mjs imports worker-build's output, an ES module in a .js file.
-    modulesRules: [
-      { type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true },
-      { type: "ESModule", include: ["**/*.js"], fallthrough: true },
-    ],
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: "2026-04-20",
+    compatibilityFlags: ["enable_request_signal"],
     bindings: {
       AF_ENDPOINT: fake.url,
       AF_S2S_KEYS: JSON.stringify(KEYS),
@@ -70,11 +75,19 @@ export async function start({
       DEAD_LETTER_QUEUE_NAME: DEAD_LETTER_QUEUE,
       ...bindings,
     },
+    ratelimits: { CALLER_RATE_LIMIT: { simple: { limit: rateLimit, period: 10 } } },
     // `direct`: also serve the Worker on its own socket, without Miniflare's
     // entry worker in front (which production does not have): see `directUrl`.
     ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
-    durableObjects: { IDEMPOTENCY: { className: "IdempotencyStore", useSQLite: true } },
-    queueProducers: { RETRY_QUEUE, DEAD_LETTER_QUEUE },
+    durableObjects: {
+      IDEMPOTENCY:
+        broken === "idempotency"
+          ? { className: "Unreachable", scriptName: "unreachable-store" }
+          : { className: "IdempotencyStore", useSQLite: true },
+    },
+    ...(broken === "queue"
+      ? { wrappedBindings: { RETRY_QUEUE: "failing-queue", DEAD_LETTER_QUEUE: "failing-queue" } }
+      : { queueProducers: { RETRY_QUEUE, DEAD_LETTER_QUEUE } }),
     queueConsumers: {
       [RETRY_QUEUE]: {
         maxBatchSize: 10,
@@ -103,11 +116,34 @@ export async function start({
       },
     };`,
   };
+  // An idempotency store that cannot be reached: every call throws.
+  const unreachableStore = {
+    name: "unreachable-store",
+    modules: true,
+    compatibilityDate: "2026-04-20",
+    script: `export class Unreachable { async fetch() { throw new Error("storage unavailable"); } }
+      export default { fetch() { return new Response(null, { status: 404 }); } };`,
+  };
+  // Queues whose every send fails, with the class name workers-rs checks.
+  const failingQueue = {
+    name: "failing-queue",
+    modules: true,
+    script: `class WorkerQueue {
+        async send() { throw new Error("queue unavailable"); }
+        async sendBatch() { throw new Error("queue unavailable"); }
+      }
+      export default function () { return new WorkerQueue(); }`,
+  };
   const mf = new Miniflare({
     host: "127.0.0.1",
     ...(port === undefined ? {} : { port }),
     ...(inspectorPort === undefined ? {} : { inspectorPort }),
-    workers: consumeDeadLetters ? [worker] : [worker, recorder],
+    workers: [
+      worker,
+      ...(consumeDeadLetters ? [] : [recorder]),
+      ...(broken === "idempotency" ? [unreachableStore] : []),
+      ...(broken === "queue" ? [failingQueue] : []),
+    ],
     handleRuntimeStdio(stdout, stderr) {
       capture(stdout);
       capture(stderr);
@@ -120,10 +156,11 @@ export async function start({
 
 /**
  * The baseline of the benchmarks: the plain-JS pass-through Worker
- * (passthrough.mjs) in a Miniflare of its own (so a workerd process of its
- * own), forwarding to the same fake AppsFlyer as `fake`. `direct` also serves
- * it on a socket of its own without Miniflare's entry worker
- * (`await mf.unsafeGetDirectURL()`); `inspectorPort` opens its V8 inspector.
+ * (worker/bench/passthrough.mjs) in a Miniflare of its own (so a workerd
+ * process of its own), forwarding to the same fake AppsFlyer as `fake`.
+ * `direct` also serves it on a socket of its own without Miniflare's entry
+ * worker (`await mf.unsafeGetDirectURL()`); `inspectorPort` opens its V8
+ * inspector.
  */
 export function startPassthrough(fake, { direct = false, inspectorPort } = {}) {
   return new Miniflare({
@@ -131,16 +168,17 @@ export function startPassthrough(fake, { direct = false, inspectorPort } = {}) {
     port: 0,
     ...(inspectorPort === undefined ? {} : { inspectorPort }),
     modules: true,
-    scriptPath: resolve(dirname(fileURLToPath(import.meta.url)), "passthrough.mjs"),
+    scriptPath: resolve(root, "worker/bench/passthrough.mjs"),
     compatibilityDate: "2026-04-20",
     bindings: { AF_ENDPOINT: fake.url, AF_S2S_KEY: KEYS["com.example.app"] },
     ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
   });
 }
 
-/** The captured `{"log":"event",…}` lines, parsed. */
-export function eventLogs(output) {
+/** The captured `{"log":"event",…}` lines, parsed; from `since` (a length of `output.text`) on. */
+export function eventLogs(output, since = 0) {
   return output.text
+    .slice(since)
     .split("\n")
     .map((line) => line.slice(line.indexOf("{")))
     .filter((line) => line.startsWith('{"log":"event"'))

@@ -1,16 +1,27 @@
-// Hostile inputs against the built Worker in Miniflare (issue 5): a table of
-// named, countable cases. Each one is a request (method, path, headers, raw
-// body bytes) and the answer it must get: a 4xx with a JSON body that names
-// the problem (`error`, and for invalid events `errors[].field` / `code`),
-// never a 5xx, never a request reaching the fake AppsFlyer, never a key, a
-// token or raw PII echoed in the answer or in workerd's output.
+// Hostile inputs against the built Worker in Miniflare: a table of named,
+// countable cases. Each one is a request (method, path, headers, raw body
+// bytes) and the answer it must get: a 4xx with a JSON body that names the
+// problem (`error`, and for invalid events `errors[].field` / `code`), never
+// a 5xx, never a request reaching the fake AppsFlyer, never a key, a token
+// or raw PII echoed in the answer or in workerd's output.
+//
+// Every case runs three ways, which must answer and log identically:
+// 1. on the Worker's own socket, as raw bytes with a Content-Length (what a
+//    real client sends: the path exactly as written, never normalized by a
+//    URL parser of this process);
+// 2. the same raw bytes, the body chunked (no Content-Length: the body
+//    reader's streaming way);
+// 3. through Miniflare's entry worker (`dispatchFetch`).
+// The expectations are checked on the first way.
 //
 // Every case that carries an event carries a *valid* one around the hostile
 // part, so a check that let it through would forward it and fail the case.
 
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import net from "node:net";
 import { after, before, describe, test } from "node:test";
-import { KEYS, TOKENS, start } from "./harness.mjs";
+import { KEYS, TOKENS, eventLogs, sleep, start } from "./harness.mjs";
 
 const APP = "com.example.app";
 const KB = 1024;
@@ -195,8 +206,6 @@ const inapp = (body, extra = {}) => ({ path: `/inappevent/${APP}`, body, ...extr
   // them and closes the connection, so fetch may see a reset instead of it.
   add("size: 100 KB body", inapp("x".repeat(100 * KB)), TOO_LARGE);
   add("size: 65,537 bytes on /validate", { path: `/validate/${APP}`, body: padded(MAX_EVENT + 1) }, TOO_LARGE);
-  add("size: 65,537 bytes streamed without Content-Length", inapp(() => stream(padded(MAX_EVENT + 1))), TOO_LARGE);
-  add("size: 65,535 bytes streamed without Content-Length", inapp(() => stream(padded(MAX_EVENT - 1))), invalid("", "body_too_large"));
   add("size: 256 KB + 1 on /batch", { path: `/batch/${APP}`, body: `[${VALID}]`.padEnd(MAX_BATCH + 1, " ") }, TOO_LARGE);
 }
 
@@ -269,7 +278,11 @@ const inapp = (body, extra = {}) => ({ path: `/inappevent/${APP}`, body, ...extr
   add("path: ..%2F..%2Fhealth as the app id", { path: "/inappevent/..%2F..%2Fhealth", body: VALID }, UNKNOWN_APP);
   add("path: %2e%2e%2fvalidate as the app id", { path: "/inappevent/%2e%2e%2fvalidate", body: VALID }, UNKNOWN_APP);
   add("path: app id/../ resolved by the URL to /health", { path: `/inappevent/${APP}/../../health`, body: VALID }, METHOD);
-  add("path: %2e%2e as the app id (a dot segment)", { path: "/inappevent/%2e%2e", body: VALID }, NOT_FOUND);
+  // Sent as raw bytes, the path reaches the Worker as written: `..` is no
+  // app id (in a URL it would be resolved away).
+  add("path: %2e%2e as the app id (a dot segment)", { path: "/inappevent/%2e%2e", body: VALID }, invalid("app_id", "invalid_app_id"));
+  add("path: .. as the app id", { path: "/inappevent/..", body: VALID }, NOT_FOUND);
+  add("path: %2E as the app id", { path: "/validate/%2E", body: VALID }, invalid("app_id", "invalid_app_id"));
   add("path: com.example.app%2F..%2Fother", { path: `/inappevent/${APP}%2F..%2Fother`, body: VALID }, UNKNOWN_APP);
   add("path: %2F at the start of the app id", { path: `/inappevent/%2F${APP}`, body: VALID }, UNKNOWN_APP);
   add("path: % at the end of the app id", { path: `/inappevent/${APP}%`, body: VALID }, invalid("app_id", "invalid_app_id"));
@@ -396,25 +409,129 @@ const inapp = (body, extra = {}) => ({ path: `/inappevent/${APP}`, body, ...extr
 
 // --- the run -------------------------------------------------------------------
 
-function stream(text) {
-  const data = Buffer.from(text);
-  let sent = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent >= data.length) return controller.close();
-      controller.enqueue(data.subarray(sent, sent + 8 * KB));
-      sent += 8 * KB;
-    },
+/** The case's body as bytes. */
+const bodyBytes = (req) => (req.body === undefined ? Buffer.alloc(0) : bytes(req.body));
+
+/**
+ * One request as raw bytes on a socket of its own: the request line holds
+ * `path` exactly as written. `chunked` sends the body in 8 KB chunks with no
+ * Content-Length. Resolves with the status, headers and body text.
+ */
+function rawRequest(url, { method, path, headers, body, chunked }) {
+  const { hostname, port } = new URL(url);
+  const lines = [`${method} ${path} HTTP/1.1`, `host: ${hostname}:${port}`, "connection: close"];
+  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+  const hasBody = body.length > 0 || !["GET", "HEAD", "OPTIONS"].includes(method);
+  let payload = Buffer.alloc(0);
+  if (hasBody && chunked) {
+    lines.push("transfer-encoding: chunked");
+    const parts = [];
+    for (let at = 0; at < body.length; at += 8 * KB) {
+      const chunk = body.subarray(at, at + 8 * KB);
+      parts.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n"));
+    }
+    parts.push(Buffer.from("0\r\n\r\n"));
+    payload = Buffer.concat(parts);
+  } else if (hasBody) {
+    lines.push(`content-length: ${body.length}`);
+    payload = body;
+  }
+  const head = Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "latin1");
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer within 10 s to ${method} ${path}${chunked ? " (chunked)" : ""}`)));
+    let received = Buffer.alloc(0);
+    let done = false;
+    const finish = (answer) => {
+      done = true;
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.on("data", (d) => {
+      received = Buffer.concat([received, d]);
+      const answer = parseResponse(received, method);
+      if (answer) finish(answer);
+    });
+    // workerd may answer a too-large body before reading it and close: a
+    // write error then is expected; the answer is what counts.
+    socket.on("error", (e) => {
+      if (!done) reject(e);
+    });
+    socket.on("close", () => {
+      if (!done) reject(new Error(`the connection closed without a whole answer to ${method} ${path}`));
+    });
+    socket.write(Buffer.concat([head, payload]));
   });
 }
 
-const SECRETS = [...Object.values(KEYS), ...TOKENS];
-let mf, fake, output;
+/** The answer in `data`, or `undefined` while it is incomplete. */
+function parseResponse(data, method) {
+  const end = data.indexOf("\r\n\r\n");
+  if (end < 0) return undefined;
+  const [statusLine, ...headerLines] = data.subarray(0, end).toString("latin1").split("\r\n");
+  const status = Number(statusLine.split(" ")[1]);
+  const headers = {};
+  for (const line of headerLines) {
+    const i = line.indexOf(":");
+    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  let body = data.subarray(end + 4);
+  if (method === "HEAD" || status === 204) body = Buffer.alloc(0);
+  else if (headers["transfer-encoding"] === "chunked") {
+    const out = [];
+    let at = 0;
+    for (;;) {
+      const lineEnd = body.indexOf("\r\n", at);
+      if (lineEnd < 0) return undefined;
+      const size = parseInt(body.subarray(at, lineEnd).toString("latin1"), 16);
+      if (size === 0) break;
+      if (body.length < lineEnd + 2 + size + 2) return undefined;
+      out.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+      at = lineEnd + 2 + size + 2;
+    }
+    body = Buffer.concat(out);
+  } else {
+    const length = Number(headers["content-length"] ?? 0);
+    if (body.length < length) return undefined;
+    body = body.subarray(0, length);
+  }
+  return { status, contentType: headers["content-type"] ?? "", text: body.toString("utf8") };
+}
+
+/**
+ * Each way sends the cases with a token of its own, so the log lines of the
+ * ways (which name the caller) can be told apart. Cases whose path a URL
+ * parser would change (see `asWritten`) use tokens of their own too: the
+ * entry worker's way cannot send them as written.
+ */
+const WAY_TOKENS = {
+  sized: "hostile-way-sized-0001",
+  chunked: "hostile-way-chunked-0002",
+  entry: "hostile-way-entry-000003",
+  sizedRaw: "hostile-way-sized-raw-04",
+  chunkedRaw: "hostile-way-chunked-raw5",
+};
+const callerId = (token) => `t-${createHash("sha256").update(token).digest("hex").slice(0, 8)}`;
+
+/** Whether a URL parser (dispatchFetch's) keeps the case's path as written. */
+const asWritten = (req) => {
+  const url = new URL(`http://127.0.0.1${req.path}`);
+  return url.pathname + url.search === req.path;
+};
+
+const SECRETS = [...Object.values(KEYS), ...TOKENS, ...Object.values(WAY_TOKENS)];
+let mf, fake, output, directUrl;
 let answered = 0;
 let perEventCases = 0;
+/** Each way's answers and log lines, in case order. */
+const ways = { sized: [], chunked: [], entry: [] };
+const logStart = {};
 
 before(async () => {
-  ({ mf, fake, output } = await start());
+  // FILL_IP off: Miniflare's entry worker adds a CF-Connecting-IP the
+  // Worker's own socket does not, which would make the bodies differ.
+  const tokens = [...TOKENS, ...Object.values(WAY_TOKENS)].join(",");
+  ({ mf, fake, output, directUrl } = await start({ direct: true, bindings: { FILL_IP: "false", CLIENT_TOKENS: tokens } }));
 });
 
 after(async () => {
@@ -422,23 +539,51 @@ after(async () => {
   await fake?.close();
 });
 
+/** Sends `req` the three ways; the first way's answer is returned. */
+async function threeWays(req) {
+  const method = req.method ?? "POST";
+  const written = asWritten(req);
+  const headersFor = (way) => {
+    const headers = { ...(req.headers ?? {}) };
+    const auth = "auth" in req ? req.auth : `Bearer ${WAY_TOKENS[way]}`;
+    if (auth !== null) headers.authorization = auth;
+    return headers;
+  };
+  const body = bodyBytes(req);
+  const raw = (way, chunked) => rawRequest(directUrl, { method, path: req.path, headers: headersFor(way), body, chunked });
+  const sized = await raw(written ? "sized" : "sizedRaw", false);
+  const chunked = await raw(written ? "chunked" : "chunkedRaw", true);
+  ways.sized.push(sized);
+  ways.chunked.push(chunked);
+  if (written) {
+    const hasBody = body.length > 0 || !["GET", "HEAD", "OPTIONS"].includes(method);
+    const res = await mf.dispatchFetch(`http://127.0.0.1${req.path}`, {
+      method,
+      headers: headersFor("entry"),
+      body: hasBody ? body : undefined,
+    });
+    ways.entry.push({ status: res.status, contentType: res.headers.get("content-type") ?? "", text: await res.text() });
+  } else {
+    ways.entry.push(undefined);
+  }
+  return sized;
+}
+
 describe("hostile inputs", () => {
+  test("(start)", () => {
+    logStart.at = output.text.length;
+  });
+
   for (const { name, req, expect } of cases) {
     test(name, async () => {
       const method = req.method ?? "POST";
-      const headers = { ...(req.headers ?? {}) };
-      const auth = "auth" in req ? req.auth : `Bearer ${TOKENS[0]}`;
-      if (auth !== null) headers.authorization = auth;
-      let body = typeof req.body === "function" ? req.body() : req.body;
-      const init = { method, headers, body };
-      if (body instanceof ReadableStream) init.duplex = "half";
       const sentBefore = fake.requests.length;
-      const res = await mf.dispatchFetch(`http://127.0.0.1${req.path}`, init);
-      const text = await res.text();
+      const res = await threeWays(req);
+      const text = res.text;
       answered++;
       assert.equal(res.status, expect.status, `status (body: ${text.slice(0, 300)})`);
       assert.ok(res.status >= 400 && res.status < 500, "a 4xx");
-      assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
+      assert.match(res.contentType, /^application\/json/);
       assert.equal(fake.requests.length, sentBefore, "nothing may reach AppsFlyer");
       for (const secret of [...SECRETS, ...PII]) {
         assert.ok(!text.includes(secret), `the answer echoes ${secret.slice(0, 12)}…`);
@@ -468,19 +613,33 @@ describe("hostile inputs", () => {
   // /batch answers per event (200, worker/README.md) once its body is an
   // array or NDJSON holding an event object: hostile events inside are each
   // "invalid", and none is sent.
+  // Each event's expected `field:code` list.
   const perEvent = {
-    "array of non-objects": "[1, \"event\", null, [], true]",
-    "NDJSON of broken lines and an empty object": `{"eventName":\n{}\n${VALID.slice(0, 80)}\n`,
-    "array of hostile events": JSON.stringify([
-      event({ eventName: "\u0430f_purchase" }),
-      event({ eventName: "af_purchase\r\nX: 1" }),
-      event({ appsflyer_id: "\uff11415211453000-1" }),
-      event({ att: "3" }),
-      event({ eventValue: '{"__proto__":{}}' }),
-      event({ eventTime: 9007199254740993 }),
-    ]),
+    "array of non-objects": ["[1, \"event\", null, [], true]", Array(5).fill([":invalid_json"])],
+    "NDJSON of broken lines and an empty object": [
+      `{"eventName":\n{}\n${VALID.slice(0, 80)}\n`,
+      [[":invalid_json"], ["appsflyer_id:missing_field", "eventName:missing_field"], [":invalid_json"]],
+    ],
+    "array of hostile events": [
+      JSON.stringify([
+        event({ eventName: "\u0430f_purchase" }),
+        event({ eventName: "af_purchase\r\nX: 1" }),
+        event({ appsflyer_id: "\uff11415211453000-1" }),
+        event({ att: "3" }),
+        event({ eventValue: '{"__proto__":{}}' }),
+        event({ eventTime: 9007199254740993 }),
+      ]),
+      [
+        ["eventName:invalid_event_name"],
+        ["eventName:invalid_event_name"],
+        ["appsflyer_id:invalid_appsflyer_id"],
+        ["att:wrong_type"],
+        ["eventValue:invalid_json_object"],
+        ["eventTime:invalid_event_time"],
+      ],
+    ],
   };
-  for (const [what, body] of Object.entries(perEvent)) {
+  for (const [what, [body, expected]] of Object.entries(perEvent)) {
     test(`batch per event: ${what}`, async () => {
       const sentBefore = fake.requests.length;
       const res = await mf.dispatchFetch(`http://127.0.0.1/batch/${APP}`, {
@@ -491,17 +650,38 @@ describe("hostile inputs", () => {
       const text = await res.text();
       assert.equal(res.status, 200, text.slice(0, 300));
       const { results } = JSON.parse(text);
-      assert.ok(results.length > 0);
+      assert.equal(results.length, expected.length);
       for (const [n, r] of results.entries()) {
         assert.equal(r.index, n);
         assert.equal(r.status, "invalid", JSON.stringify(r));
-        assert.ok(r.errors.length > 0 && r.errors.every((e) => e.field !== undefined && e.code));
+        assert.deepEqual(r.errors.map((e) => `${e.field}:${e.code}`), expected[n], `event ${n}`);
       }
       assert.equal(fake.requests.length, sentBefore, "nothing may reach AppsFlyer");
       for (const secret of [...SECRETS, ...PII]) assert.ok(!text.includes(secret));
       perEventCases++;
     });
   }
+
+  test("the three ways answered and logged identically", async () => {
+    await sleep(500);
+    let normalized = 0;
+    ways.sized.forEach((answer, n) => {
+      assert.deepEqual(ways.chunked[n], answer, `${cases[n].name}: the chunked way answered otherwise`);
+      if (ways.entry[n]) assert.deepEqual(ways.entry[n], answer, `${cases[n].name}: the entry worker's way answered otherwise`);
+      else normalized++;
+    });
+    // Each way's log lines, in case order, told apart by the caller's id.
+    const lines = eventLogs(output, logStart.at);
+    const of = (way) => lines.filter((l) => l.caller === callerId(WAY_TOKENS[way])).map(({ latency_ms, caller, ...l }) => l);
+    assert.ok(of("sized").length > 100, `only ${of("sized").length} log lines`);
+    assert.deepEqual(of("chunked"), of("sized"), "the chunked way logged otherwise");
+    assert.deepEqual(of("entry"), of("sized"), "the entry worker's way logged otherwise");
+    assert.deepEqual(of("chunkedRaw"), of("sizedRaw"), "the chunked way logged otherwise (paths as written)");
+    console.log(
+      `hostile inputs: ${of("sized").length + of("sizedRaw").length} log lines per way; ` +
+        `${normalized} paths a URL parser would change compared on the two raw ways only`,
+    );
+  });
 
   test("nothing reached AppsFlyer, and no key, token or raw PII was logged", async () => {
     assert.equal(fake.requests.length, 0, "requests forwarded");
@@ -511,7 +691,7 @@ describe("hostile inputs", () => {
     }
     assert.equal(answered, cases.length, "every case answered");
     console.log(
-      `hostile inputs: ${cases.length} cases, all 4xx JSON, ${fake.requests.length} forwarded` +
+      `hostile inputs: ${cases.length} cases, each sent 3 ways, all 4xx JSON, ${fake.requests.length} forwarded` +
         ` (+ ${perEventCases} /batch cases answered per event, every event invalid, 0 forwarded)`,
     );
   });

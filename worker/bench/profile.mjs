@@ -25,7 +25,7 @@
 
 import autocannon from "autocannon";
 import WebSocket from "ws";
-import { TOKENS, start, startPassthrough } from "./harness.mjs";
+import { TOKENS, start, startPassthrough } from "../test/harness.mjs";
 import { TYPICAL_EVENT } from "./measure.mjs";
 
 const SECONDS = Number(process.env.CPU_SECONDS ?? 8);

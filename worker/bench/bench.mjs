@@ -44,7 +44,7 @@
 // not asserted.
 
 import autocannon from "autocannon";
-import { TOKENS, start, startPassthrough } from "./harness.mjs";
+import { TOKENS, start, startPassthrough } from "../test/harness.mjs";
 import { TYPICAL_EVENT, cpuMs, workerdPids } from "./measure.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

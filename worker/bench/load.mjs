@@ -25,7 +25,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import autocannon from "autocannon";
-import { TOKENS, start, startPassthrough } from "./harness.mjs";
+import { TOKENS, start, startPassthrough } from "../test/harness.mjs";
 import { TYPICAL_EVENT, cpuMs, workerdPids } from "./measure.mjs";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 5);
