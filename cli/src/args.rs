@@ -52,6 +52,10 @@ pub struct FileArgs {
     /// Read the event field FIELD from the CSV column COLUMN (repeatable), e.g. --map email="E-mail".
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub maps: Vec<ColumnMap>,
+    /// Send fields AppsFlyer does not name unchanged, instead of refusing the row
+    /// (personal data under any name is still refused).
+    #[arg(long)]
+    pub forward_unknown_fields: bool,
     /// Where to write one NDJSON line per row that was not delivered (or not valid).
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
@@ -169,4 +173,7 @@ pub struct BuildArgs {
     /// The app the event is for, checked with it.
     #[arg(long, value_name = "ID")]
     pub app_id: Option<String>,
+    /// Send fields AppsFlyer does not name unchanged, instead of refusing the event.
+    #[arg(long)]
+    pub forward_unknown_fields: bool,
 }

@@ -212,3 +212,40 @@ fn build_prints_the_exact_body() {
         "{err}"
     );
 }
+
+#[test]
+fn unknown_columns_are_refused_unless_forwarded_and_pii_never_is() {
+    let dir = temp_dir("check_unknown_columns");
+    let file = dir.join("extra.csv");
+    std::fs::write(
+        &file,
+        "appsflyer_id,eventName,crm_segment\n1415211453000-6513894,af_login,gold\n",
+    )
+    .unwrap();
+    let o = run(bin().arg("check").arg(&file));
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown_field"), "{}", stderr(&o));
+    let o = run(bin()
+        .arg("check")
+        .arg(&file)
+        .arg("--forward-unknown-fields"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let pii = dir.join("pii.csv");
+    std::fs::write(
+        &pii,
+        "appsflyer_id,eventName,Email\n1415211453000-6513894,af_login,secret.person@example.com\n",
+    )
+    .unwrap();
+    let report_path = dir.join("report.ndjson");
+    let o = run(bin()
+        .arg("check")
+        .arg(&pii)
+        .arg("--forward-unknown-fields")
+        .arg("--report")
+        .arg(&report_path));
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&report_path).unwrap();
+    assert!(text.contains("raw_pii"), "{text}");
+    assert!(!text.contains("secret.person") && !stderr(&o).contains("secret.person"));
+}

@@ -11,7 +11,7 @@ use crate::args::BuildArgs;
 /// Runs `build`: the body on stdout, warnings and its size on stderr; or
 /// every error with its field and code on stderr (exit 1).
 pub fn run(args: &BuildArgs) -> Result<Exit, Fatal> {
-    let mut options = build_options(args.region.as_deref())?;
+    let mut options = build_options(args.region.as_deref(), args.forward_unknown_fields)?;
     if let Some(app_id) = &args.app_id {
         validate_app_id(app_id).map_err(|e| format!("--app-id: {}", e.message))?;
         options = options.app_id(app_id.clone());

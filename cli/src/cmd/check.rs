@@ -25,7 +25,10 @@ struct Counts {
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> Result<Exit, Fatal> {
     let input = Input::new(&args.file.file, args.file.format.map(Into::into))?;
-    let options = build_options(args.file.region.as_deref())?;
+    let options = build_options(
+        args.file.region.as_deref(),
+        args.file.forward_unknown_fields,
+    )?;
     if let Some(app_id) = &args.app_id {
         validate_app_id(app_id).map_err(|e| format!("--app-id: {}", e.message))?;
     }

@@ -11,7 +11,7 @@ use crate::args::{HashArgs, HashKind};
 /// Runs `hash`: prints the digest on stdout, or why the value cannot be
 /// hashed on stderr (exit 1), without echoing the value.
 pub fn run(args: &HashArgs) -> Result<Exit, Fatal> {
-    build_options(args.region.as_deref())?;
+    build_options(args.region.as_deref(), false)?;
     let mut value = args.value.clone();
     if value == "-" {
         value.clear();

@@ -39,12 +39,14 @@ impl Exit {
 /// A usage, configuration or I/O error: printed as `error: …`, exit code 2.
 pub type Fatal = String;
 
-/// Build options from `--region`, checked up front (a wrong region is a
-/// configuration error, not a problem of every row).
-pub fn build_options(region: Option<&str>) -> Result<BuildOptions, Fatal> {
+/// Build options from `--region` (checked up front: a wrong region is a
+/// configuration error, not a problem of every row) and
+/// `--forward-unknown-fields`.
+pub fn build_options(region: Option<&str>, forward_unknown: bool) -> Result<BuildOptions, Fatal> {
+    let options = BuildOptions::new().forward_unknown_fields(forward_unknown);
     match region {
-        None => Ok(BuildOptions::new()),
-        Some(r) if phone::is_known_region(r) => Ok(BuildOptions::new().default_region(r)),
+        None => Ok(options),
+        Some(r) if phone::is_known_region(r) => Ok(options.default_region(r)),
         Some(r) => Err(format!(
             "--region {r:?} is not an ISO 3166-1 alpha-2 region with phone numbers (e.g. US, GB, DE)"
         )),

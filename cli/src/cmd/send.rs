@@ -31,14 +31,18 @@ pub const KEY_ENV: &str = "APPSFLYER_S2S_KEY";
 /// Runs `send`.
 pub fn run(args: &SendArgs) -> Result<Exit, Fatal> {
     let input = Input::new(&args.file.file, args.file.format.map(Into::into))?;
-    let options = build_options(args.file.region.as_deref())?;
+    let options = build_options(
+        args.file.region.as_deref(),
+        args.file.forward_unknown_fields,
+    )?;
     let key = match read_key(args.key_file.as_deref()) {
         Ok(key) => key,
         // A dry run checks everything but the key when there is none.
         Err(_) if args.dry_run => "dry-run-without-a-key".to_string(),
         Err(e) => return Err(e),
     };
-    check_endpoint(&args.endpoint)?;
+    // The core checks the app id, the key and the endpoint (https, or http
+    // to a loopback host only), each error naming its field.
     prepare(&args.app_id, &key, Some(&args.endpoint), String::new())
         .map_err(|e| configuration_error(e.errors()))?;
     if !(0.1..=600.0).contains(&args.timeout) {
@@ -289,35 +293,6 @@ fn read_key(key_file: Option<&Path>) -> Result<String, Fatal> {
         Err(std::env::VarError::NotUnicode(_)) => Err(format!(
             "{KEY_ENV} is not valid UTF-8: S2S keys are plain ASCII"
         )),
-    }
-}
-
-/// `--endpoint` must be https unless its host is loopback: events carry
-/// hashed PII and the request carries the S2S key.
-fn check_endpoint(endpoint: &str) -> Result<(), Fatal> {
-    let lower = endpoint.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("http://") else {
-        return Ok(());
-    };
-    let authority = rest.split('/').next().unwrap_or("");
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        authority.split(':').next().unwrap_or("")
-    };
-    let loopback = host == "localhost"
-        || host == "::1"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if loopback {
-        Ok(())
-    } else {
-        Err(
-            "--endpoint must be https:// (http:// only to a loopback host such as 127.0.0.1, for a local stand-in): \
-             the request carries the S2S key"
-                .into(),
-        )
     }
 }
 
