@@ -52,15 +52,19 @@ no-std: setup
 	cargo build --no-default-features --lib --target wasm32v1-none
 	cargo build --no-default-features --lib --target wasm32-unknown-unknown
 
-# Generated tables and the phone corpus must be exactly what their scripts produce.
+# Generated tables, the phone corpus and the copy of Unicode's NormalizationTest.txt
+# must be exactly what their scripts produce.
 generated-check: setup
 	node scripts/gen-phone-metadata.mjs --check
 	node scripts/gen-phone-corpus.mjs --check
+	node scripts/gen-normalization-test.mjs --check
 	cargo run --quiet --release --manifest-path tools/gen-nfc/Cargo.toml -- --check
 
+# The test-release profile (Cargo.toml) is release with overflow checks and
+# debug assertions on.
 test-rust: setup
-	cargo test --release --all-targets
-	cargo test --release --doc
+	cargo test --profile test-release --all-targets
+	cargo test --profile test-release --doc
 
 bench-core: setup
 	cargo bench --bench build_event

@@ -86,6 +86,40 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order: what documentation and typings are
+    /// checked against (a test fails to compile when a variant is missing here).
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::InvalidJson,
+        ErrorCode::MissingField,
+        ErrorCode::WrongType,
+        ErrorCode::InvalidAppsflyerId,
+        ErrorCode::InvalidAppId,
+        ErrorCode::InvalidIp,
+        ErrorCode::InvalidUuid,
+        ErrorCode::InvalidCurrency,
+        ErrorCode::InvalidAtt,
+        ErrorCode::InvalidSharingFilter,
+        ErrorCode::InvalidAppType,
+        ErrorCode::InvalidConsentData,
+        ErrorCode::InvalidAppSetId,
+        ErrorCode::InvalidPhone,
+        ErrorCode::InvalidRegion,
+        ErrorCode::InvalidEmail,
+        ErrorCode::InvalidName,
+        ErrorCode::InvalidEventTime,
+        ErrorCode::InvalidJsonObject,
+        ErrorCode::InvalidFbLoginId,
+        ErrorCode::InvalidEventName,
+        ErrorCode::InvalidRevenue,
+        ErrorCode::ConflictingFields,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::MissingS2sKey,
+        ErrorCode::InvalidS2sKey,
+        ErrorCode::InvalidEndpoint,
+        ErrorCode::UnknownField,
+        ErrorCode::RawPii,
+    ];
+
     /// The stable snake_case name of the code, e.g. `"invalid_phone"`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -254,6 +288,16 @@ pub enum WarningCode {
 }
 
 impl WarningCode {
+    /// Every code, in declaration order (see [`ErrorCode::ALL`]).
+    pub const ALL: &'static [WarningCode] = &[
+        WarningCode::UnknownField,
+        WarningCode::RawValueHashed,
+        WarningCode::HashLowercased,
+        WarningCode::UuidUppercased,
+        WarningCode::CurrencyUppercased,
+        WarningCode::EventTimeConverted,
+    ];
+
     /// The stable snake_case name of the code.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -297,6 +341,91 @@ impl Warning {
             field: field.into(),
             code,
             message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The variants named, as an array, behind an exhaustive `match` on them:
+    /// a variant missing from the list is a compile error here.
+    macro_rules! every_variant {
+        ($enum:ident: $($variant:ident),* $(,)?) => {{
+            fn _exhaustive(code: $enum) {
+                match code {
+                    $($enum::$variant => {})*
+                }
+            }
+            [$($enum::$variant),*]
+        }};
+    }
+
+    #[test]
+    fn all_error_codes_are_every_variant() {
+        let every = every_variant!(ErrorCode:
+            InvalidJson,
+            MissingField,
+            WrongType,
+            InvalidAppsflyerId,
+            InvalidAppId,
+            InvalidIp,
+            InvalidUuid,
+            InvalidCurrency,
+            InvalidAtt,
+            InvalidSharingFilter,
+            InvalidAppType,
+            InvalidConsentData,
+            InvalidAppSetId,
+            InvalidPhone,
+            InvalidRegion,
+            InvalidEmail,
+            InvalidName,
+            InvalidEventTime,
+            InvalidJsonObject,
+            InvalidFbLoginId,
+            InvalidEventName,
+            InvalidRevenue,
+            ConflictingFields,
+            BodyTooLarge,
+            MissingS2sKey,
+            InvalidS2sKey,
+            InvalidEndpoint,
+            UnknownField,
+            RawPii,
+        );
+        assert_eq!(ErrorCode::ALL, every);
+    }
+
+    #[test]
+    fn all_warning_codes_are_every_variant() {
+        let every = every_variant!(WarningCode:
+            UnknownField,
+            RawValueHashed,
+            HashLowercased,
+            UuidUppercased,
+            CurrencyUppercased,
+            EventTimeConverted,
+        );
+        assert_eq!(WarningCode::ALL, every);
+    }
+
+    #[test]
+    fn code_names_are_distinct_snake_case() {
+        let errors: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        let warnings: Vec<&str> = WarningCode::ALL.iter().map(|c| c.as_str()).collect();
+        for names in [errors, warnings] {
+            let distinct: alloc::collections::BTreeSet<&str> = names.iter().copied().collect();
+            assert_eq!(distinct.len(), names.len(), "{names:?}");
+            for name in names {
+                assert!(
+                    name.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                        && name.starts_with(|c: char| c.is_ascii_lowercase()),
+                    "{name}"
+                );
+            }
         }
     }
 }

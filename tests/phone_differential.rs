@@ -14,9 +14,11 @@ use std::panic::{self, AssertUnwindSafe};
 
 use serde_json::Value;
 
-/// Minimum share of corpus lines, in per mille, on which the Rust parser must agree with
-/// libphonenumber-js (999 = 99.9 %).
-const MIN_AGREEMENT_PER_MILLE: usize = 999;
+/// Corpus lines on which the Rust parser may differ from libphonenumber-js: every other
+/// line must agree exactly. Each entry is `(line, input, why)`; the line must still
+/// differ (a stale entry fails the test too), so the list only ever names real,
+/// understood differences. Empty: the parser agrees on every line.
+const KNOWN_DIFFERENCES: &[(usize, &str, &str)] = &[];
 /// Minimum corpus size and region coverage (guards against a truncated corpus).
 const MIN_INPUTS: usize = 10_000;
 const MIN_REGIONS: usize = 240;
@@ -158,10 +160,29 @@ fn phone_parser_agrees_with_libphonenumber_js() {
         regions.len()
     );
     assert_eq!(panics, 0, "phone::parse panicked on {panics} inputs");
+    let unexpected: Vec<String> = mismatches
+        .iter()
+        .filter(|(case, _)| {
+            !KNOWN_DIFFERENCES
+                .iter()
+                .any(|&(line, input, _)| line == case.line && input == case.input)
+        })
+        .map(|(case, got)| format!("{}: {:?} => {got}", case.line, case.input))
+        .collect();
     assert!(
-        agree * 1000 >= total * MIN_AGREEMENT_PER_MILLE,
-        "phone::parse agrees with libphonenumber-js on {percent:.2} % of the corpus, \
-         expected at least {:.1} %",
-        MIN_AGREEMENT_PER_MILLE as f64 / 10.0
+        unexpected.is_empty(),
+        "phone::parse differs from libphonenumber-js on {} corpus lines not in KNOWN_DIFFERENCES \
+         (agreement {percent:.2} %), first: {:?}",
+        unexpected.len(),
+        unexpected.iter().take(SHOW_MISMATCHES).collect::<Vec<_>>()
     );
+    for &(line, input, why) in KNOWN_DIFFERENCES {
+        assert!(
+            mismatches
+                .iter()
+                .any(|(case, _)| case.line == line && case.input == input),
+            "KNOWN_DIFFERENCES names line {line} ({input:?}: {why}), which now agrees \
+             (or no longer holds that input): remove the entry"
+        );
+    }
 }

@@ -453,21 +453,82 @@ fn every_contract_field_is_accepted_and_named_exactly() {
     );
 }
 
+/// Neither errors nor warnings repeat raw PII: the invalid values below are
+/// refused with errors, the raw values in `*_hashed` fields are hashed with
+/// warnings, and no message holds any of them.
 #[test]
 fn messages_never_echo_pii() {
-    let secret_email = "secret.person@example.com";
-    let report = validate_event_json(
+    let pii = [
+        "secret",
+        "abcd",
+        "1234",
+        "Zebedee",
+        "999",
+        "Quentin",
+        "Yolanda",
+        "ivy.hidden",
+        "650",
+        "555",
+    ];
+    let assert_no_pii = |what: &str, text: &str| {
+        for p in pii {
+            assert!(
+                !text.to_lowercase().contains(&p.to_lowercase()),
+                "{p} echoed in {what}: {text}"
+            );
+        }
+    };
+    let refused = validate_event_json(
         &event(json!({
-            "email": secret_email, "email_hashed": "abcd@x.y",
+            "email": "secret.person@example.com", "email_hashed": "abcd@x.y",
             "phone_number": "+999 1234", "first_name": "  ", "last_name_hashed": "Zebedee",
             "ip": "10.0.0.999"
         })),
         &us(),
     );
-    let text = format!("{:?}", report.errors);
-    for pii in ["secret", "abcd", "1234", "Zebedee", "999"] {
-        assert!(!text.contains(pii), "{pii} echoed in {text}");
-    }
+    assert!(refused.errors.len() >= 3, "{:?}", refused.errors);
+    assert_no_pii("errors", &format!("{:?}", refused.errors));
+    assert_no_pii("warnings", &format!("{:?}", refused.warnings));
+
+    let hashed = validate_event_json(
+        &event(json!({
+            "email_hashed": " Ivy.Hidden@Example.com ",
+            "phone_number_hashed": "+1 (650) 555-1212",
+            "phone_number_e164_hashed": "(650) 555 1212",
+            "first_name_hashed": "Quentin",
+            "last_name_hashed": "Yolanda",
+            "eventCurrency": "usd",
+            "idfa": "6d92078a-8246-4ba4-ae5b-76104861e7dc",
+            "eventTime": "2024-05-15T14:17:01.123+02:00",
+        })),
+        &us(),
+    );
+    assert!(hashed.ok(), "{:?}", hashed.errors);
+    let codes: Vec<_> = hashed.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == WarningCode::RawValueHashed)
+            .count(),
+        5,
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&WarningCode::CurrencyUppercased),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&WarningCode::UuidUppercased), "{codes:?}");
+    assert!(
+        codes.contains(&WarningCode::EventTimeConverted),
+        "{codes:?}"
+    );
+    assert_no_pii("warnings", &format!("{:?}", hashed.warnings));
+    let built = hashed.event.expect("built");
+    assert_no_pii(
+        "the built event's warnings",
+        &format!("{:?}", built.warnings),
+    );
+    assert_no_pii("the body", &built.body);
 }
 
 /// A field the contract does not name is refused by default, with a "did

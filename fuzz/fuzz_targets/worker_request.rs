@@ -1,8 +1,12 @@
 //! What a caller sends the Worker, read as the Worker reads it before any I/O:
-//! the URL's path, the path (route and percent-encoded app id), the `Authorization` header,
-//! and the body (one event, or a `/batch` array / NDJSON), each event then
-//! validated by the core. Never panics; a decoded app id re-encodes to an
-//! equivalent path segment; a batch never yields an empty list.
+//! the URL's path, the path (route and percent-encoded app id), the
+//! `Authorization` header, and the body (one event, or a `/batch` array /
+//! NDJSON), each event then validated by the core; the header also read as
+//! a `CLIENT_TOKENS` setting, and the body as a queue message. Never panics;
+//! only a header holding the token authenticates, and a well-formed one
+//! always does; a decoded app id re-encodes to an equivalent path segment; a
+//! batch never yields an empty list; a queue message the Worker would send
+//! holds a body the core builds to itself.
 //!
 //! Input layout: `path \n authorization \n body`.
 #![no_main]
@@ -11,14 +15,12 @@ use appsflyer_s2s::request::{encode_app_id, validate_app_id};
 use appsflyer_s2s::{BuildOptions, EventInput};
 use libfuzzer_sys::fuzz_target;
 
-// The Worker's own source files: its pure request parsing, built natively.
-#[path = "../../worker/src/auth.rs"]
-mod auth;
-#[path = "../../worker/src/incoming.rs"]
-mod incoming;
+use appsflyer_s2s_worker::auth::Callers;
+use appsflyer_s2s_worker::config::Config;
+use appsflyer_s2s_worker::incoming::{parse_path, path_of_url, percent_decode, split_batch, Route};
+use appsflyer_s2s_worker::retry::{unusable, RetryMessage};
 
-use auth::authorized;
-use incoming::{parse_path, path_of_url, percent_decode, split_batch, Route};
+const TOKEN: &str = "tok-caller-one-7f3a9c";
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -30,8 +32,24 @@ fuzz_target!(|data: &[u8]| {
         parts.next().unwrap_or_default(),
         parts.next().unwrap_or_default(),
     );
-    let tokens = ["tok-caller-one-7f3a9c".to_string()];
-    let _ = authorized(Some(auth), &tokens);
+    let callers = Callers::parse(Some(TOKEN)).unwrap();
+    let caller = callers.authenticate(Some(auth));
+    assert!(caller.is_none() || auth.contains(TOKEN), "authenticated without the token");
+    let well_formed = format!("Bearer {TOKEN}");
+    assert!(callers.authenticate(Some(&well_formed)).is_some());
+    // The header as a CLIENT_TOKENS setting: an error or callers, never a panic.
+    let _ = Config::from_vars(|name| (name == "CLIENT_TOKENS").then(|| auth.to_string()));
+    // The body as a queue message: one the Worker would send builds to itself.
+    let cfg = Config::from_vars(|name| (name == "AF_S2S_KEYS").then(|| r#"{"*":"k"}"#.to_string())).unwrap();
+    if let Ok(message) = serde_json::from_str::<RetryMessage>(body) {
+        if unusable(&cfg, &message).is_none() {
+            let rebuilt = appsflyer_s2s::build_event_json(
+                &message.body,
+                &BuildOptions::new().forward_unknown_fields(true),
+            );
+            assert_eq!(rebuilt.map(|b| b.body).ok().as_deref(), Some(message.body.as_str()));
+        }
+    }
     // The first line, read as a whole URL, gives a path that is part of it.
     let url_path = path_of_url(path);
     assert!(url_path == "/" || (url_path.starts_with('/') && path.contains(url_path)));

@@ -154,7 +154,7 @@ export type ErrorCode =
   | "invalid_region" | "invalid_email" | "invalid_name" | "invalid_event_time"
   | "invalid_json_object" | "invalid_fb_login_id" | "invalid_event_name" | "invalid_revenue"
   | "conflicting_fields" | "body_too_large" | "missing_s2s_key"
-  | "invalid_s2s_key" | "invalid_endpoint";
+  | "invalid_s2s_key" | "invalid_endpoint" | "unknown_field" | "raw_pii";
 
 /** Something accepted but changed or worth a look; the event is still sent. */
 export interface Warning {
@@ -277,53 +277,57 @@ mod tests {
         }
     }
 
-    #[test]
-    fn error_codes_are_the_cores() {
-        use appsflyer_s2s::ErrorCode;
-        let all = [
-            ErrorCode::InvalidJson,
-            ErrorCode::MissingField,
-            ErrorCode::WrongType,
-            ErrorCode::InvalidAppsflyerId,
-            ErrorCode::InvalidAppId,
-            ErrorCode::InvalidIp,
-            ErrorCode::InvalidUuid,
-            ErrorCode::InvalidCurrency,
-            ErrorCode::InvalidAtt,
-            ErrorCode::InvalidSharingFilter,
-            ErrorCode::InvalidAppType,
-            ErrorCode::InvalidConsentData,
-            ErrorCode::InvalidAppSetId,
-            ErrorCode::InvalidPhone,
-            ErrorCode::InvalidRegion,
-            ErrorCode::InvalidEmail,
-            ErrorCode::InvalidName,
-            ErrorCode::InvalidEventTime,
-            ErrorCode::InvalidJsonObject,
-            ErrorCode::InvalidFbLoginId,
-            ErrorCode::InvalidEventName,
-            ErrorCode::InvalidRevenue,
-            ErrorCode::ConflictingFields,
-            ErrorCode::BodyTooLarge,
-            ErrorCode::MissingS2sKey,
-            ErrorCode::InvalidS2sKey,
-            ErrorCode::InvalidEndpoint,
-        ];
-        let declared = TYPES
-            .split("export type ErrorCode =")
-            .nth(1)
+    /// The string literals of a TypeScript union: what follows each of `leads`
+    /// in turn, up to the `;` that closes the union.
+    fn union_after(leads: &[&str]) -> Vec<&'static str> {
+        let union = leads
+            .iter()
+            .try_fold(TYPES, |text, lead| {
+                text.split_once(lead).map(|(_, rest)| rest)
+            })
             .and_then(|rest| rest.split(';').next())
-            .unwrap_or_default();
-        for code in all {
+            .unwrap_or_else(|| panic!("the typings have no {leads:?}"));
+        union.split('"').skip(1).step_by(2).collect()
+    }
+
+    /// A union's literals are exactly the core's codes, both ways.
+    fn same_codes(what: &str, declared: Vec<&str>, core: Vec<&str>) {
+        let mut sorted = declared.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), declared.len(), "{what} names a code twice");
+        for code in &core {
+            assert!(declared.contains(code), "{what} lacks {code}");
+        }
+        for code in &declared {
             assert!(
-                declared.contains(&format!("\"{}\"", code.as_str())),
-                "ErrorCode lacks {code}"
+                core.contains(code),
+                "{what} declares {code}, which the core lacks"
             );
         }
-        assert_eq!(
-            declared.matches('"').count(),
-            2 * all.len(),
-            "ErrorCode declares a code the core lacks"
+    }
+
+    #[test]
+    fn error_codes_are_the_cores() {
+        same_codes(
+            "ErrorCode",
+            union_after(&["export type ErrorCode ="]),
+            appsflyer_s2s::ErrorCode::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect(),
+        );
+    }
+
+    #[test]
+    fn warning_codes_are_the_cores() {
+        same_codes(
+            "Warning.code",
+            union_after(&["export interface Warning {", "code:"]),
+            appsflyer_s2s::WarningCode::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect(),
         );
     }
 }
