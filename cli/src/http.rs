@@ -56,6 +56,10 @@ impl Transport {
         let config = ureq::Agent::config_builder()
             // 4xx and 5xx are answers to classify, not errors.
             .http_status_as_error(false)
+            // The Send Event API never redirects: a 3xx is a misconfigured
+            // endpoint, which the core classifies as rejected. Following it
+            // would send the key and the event somewhere else.
+            .max_redirects(0)
             .timeout_global(Some(timeout))
             .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
             .max_idle_connections(connections.max(1))

@@ -23,7 +23,7 @@
 //! refused (a changed file would be sent under the wrong line numbers).
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -362,11 +362,26 @@ pub struct JournalWriter {
 impl JournalWriter {
     /// Opens the journal for appending, writing `header` if it is new or empty.
     pub fn open(path: &Path, header: &Header) -> io::Result<Self> {
-        let mut file = OpenOptions::new().create(true).append(true).open(path)?;
-        if file.metadata()?.len() == 0 {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(path)?;
+        let len = file.metadata()?.len();
+        if len == 0 {
             let mut line = serde_json::to_vec(header)?;
             line.push(b'\n');
             file.write_all(&line)?;
+        } else {
+            // A last line cut short (a full disk, a crash mid-write) stays a
+            // line of its own, which `Resume::load` skips, instead of
+            // swallowing the first record of this run.
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::Start(len - 1))?;
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n")?;
+            }
         }
         Ok(JournalWriter {
             file: Mutex::new(file),
