@@ -115,9 +115,11 @@ fn bar(stop: &AtomicBool, snapshot: impl Fn() -> Snapshot) {
                 uncounted.clone()
             });
         }
+        // The message first: setting the position may redraw, and the
+        // counts must be those of the same moment.
+        bar.set_message(s.message);
         bar.set_length(s.total.unwrap_or(0).max(s.done));
         bar.set_position(s.done);
-        bar.set_message(s.message);
         std::thread::sleep(Duration::from_millis(100));
     }
     bar.finish_and_clear();
