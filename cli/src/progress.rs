@@ -99,10 +99,10 @@ fn bar(stop: &AtomicBool, snapshot: impl Fn() -> Snapshot) {
     let style = |template: &str| {
         ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
     };
-    let counted = style(
-        "{bar:24.cyan/blue} {human_pos}/{human_len} rows {percent:>3}% · {msg} · {elapsed}, ETA {eta}",
-    );
-    let uncounted = style("{spinner} {human_pos} rows · {msg} · {elapsed}");
+    // The row counts are in the message, written in one piece, so they never
+    // mix two moments (indicatif may redraw between two setters).
+    let counted = style("{bar:24.cyan/blue} {percent:>3}% · {msg} · {elapsed}, ETA {eta}");
+    let uncounted = style("{spinner} {msg} · {elapsed}");
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     let mut counting = None;
     while !stop.load(Ordering::SeqCst) {
@@ -115,11 +115,17 @@ fn bar(stop: &AtomicBool, snapshot: impl Fn() -> Snapshot) {
                 uncounted.clone()
             });
         }
-        // The message first: setting the position may redraw, and the
-        // counts must be those of the same moment.
-        bar.set_message(s.message);
+        let rows = match s.total {
+            Some(total) => format!(
+                "{}/{} rows",
+                thousands(s.done),
+                thousands(total.max(s.done))
+            ),
+            None => format!("{} rows", thousands(s.done)),
+        };
         bar.set_length(s.total.unwrap_or(0).max(s.done));
         bar.set_position(s.done);
+        bar.set_message(format!("{rows} · {}", s.message));
         std::thread::sleep(Duration::from_millis(100));
     }
     bar.finish_and_clear();
