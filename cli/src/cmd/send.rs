@@ -111,7 +111,9 @@ pub fn run(args: &SendArgs) -> Result<Exit, Fatal> {
             Arc::new(JournalWriter::open(&journal_path, &header).map_err(|e| {
                 format!("cannot write the journal {}: {e}", journal_path.display())
             })?);
-        let report = Arc::new(Mutex::new(report.expect("a report path when sending")));
+        // Sending always has a report path (given or next to the journal).
+        let report = report.ok_or("no report path to write to")?;
+        let report = Arc::new(Mutex::new(report));
         let plan = Plan {
             rate_per_minute: args.rate,
             concurrency: usize::from(args.concurrency),
