@@ -5,8 +5,9 @@
 #                    small fault run (SIGKILLs against a failing stand-in, both
 #                    --ambiguous modes)
 #   make bench-cli   check on a generated 1,000,000-row CSV next to the core's own
-#                    benchmark, send at --rate 60000 for 60 s against the stand-in,
-#                    and the full fault run (20,000 rows): the figures in BENCHMARKS.md
+#                    benchmark, the memory of resuming that file from a journal,
+#                    send at --rate 60000 for 60 s against the stand-in, and the
+#                    full fault run (20,000 rows): the figures in BENCHMARKS.md
 
 CLI_BIN := target/release/appsflyer-s2s
 # The fault run of `make test` (the full one, 20,000 rows, is in bench-cli).
@@ -36,5 +37,6 @@ cli-fault-run: cli
 
 bench-cli: cli
 	cargo bench -p appsflyer-s2s-cli --bench check_rows -- --rows $(BENCH_CHECK_ROWS)
+	node cli/benches/resume_memory.mjs --bin $(CLI_BIN) --file target/tmp/check-bench-$(BENCH_CHECK_ROWS).csv
 	node cli/benches/send_rate.mjs --bin $(CLI_BIN) --seconds $(BENCH_SEND_SECONDS)
 	node cli/tests/fault_run.mjs --bin $(CLI_BIN) --rows $(FAULT_ROWS) --kills 8
