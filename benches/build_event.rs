@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use appsflyer_s2s::model::{EventInput, JsonObject};
+use appsflyer_s2s::input::{EventInput, JsonObject};
 use appsflyer_s2s::{build_event, build_event_json, BuildOptions};
 
 const TYPICAL: &str = r#"{"appsflyer_id":"1415211453000-6513894","eventName":"af_purchase",

@@ -1,8 +1,9 @@
 // Types of `appsflyer-s2s`. The shapes the WebAssembly core reads and returns
 // (EventInput, FieldError, Outcome, …) are written next to the Rust code that
 // handles them (bindings/wasm/src/typescript.rs) and generated into
-// node/appsflyer_s2s_wasm.d.ts; this file adds the functions, S2SClient and
-// S2SError.
+// web/appsflyer_s2s_wasm.d.ts; this file adds the functions and S2SClient.
+// The PII helpers and S2SError are declared in hash.d.ts (they are also the
+// `appsflyer-s2s/hash` entry).
 
 import type {
   AppSetId,
@@ -15,7 +16,7 @@ import type {
   S2sRequest,
   ValidationReport,
   Warning,
-} from "./node/appsflyer_s2s_wasm.js";
+} from "./web/appsflyer_s2s_wasm.js";
 
 export type {
   AppSetId,
@@ -38,6 +39,17 @@ export interface BuildOptions {
    * (`+1 650 555 1212`) parse.
    */
   defaultRegion?: string | null;
+  /**
+   * What to do with a top-level field the contract does not name:
+   * `"refuse"` (the default) makes it an `unknown_field` error, with a "did
+   * you mean" for near-misses; `"forward"` sends it unchanged with an
+   * `unknown_field` warning (for fields AppsFlyer added after this version).
+   * Personal data is refused either way (`raw_pii`): a PII field spelled
+   * differently (`Email`, `phoneNumber`), a PII-like name (`customer_email`,
+   * `mobile`, `surname`), also inside `eventValue` and `custom_data`, and any
+   * email address in a value other than `email`.
+   */
+  unknownFields?: "refuse" | "forward";
 }
 
 /** What `prepareRequest` needs. */
@@ -48,10 +60,12 @@ export interface RequestInput {
   s2sKey: string;
   /** The event: an `EventInput`, or its JSON text. It is validated and built here. */
   event: EventInput | string;
-  /** Base URL; default `https://api3.appsflyer.com`. `http://` is accepted for local test servers. */
+  /** Base URL; default `https://api3.appsflyer.com`. It must be `https://`; `http://` only to a loopback host (127.0.0.1, localhost, [::1]) for local test servers. */
   endpoint?: string | null;
   /** Region for national phone numbers, as in `BuildOptions`. */
   defaultRegion?: string | null;
+  /** Unknown fields, as in `BuildOptions`. */
+  unknownFields?: "refuse" | "forward";
 }
 
 /** Options of `S2SClient`. */
@@ -60,10 +74,12 @@ export interface S2SClientOptions {
   s2sKey: string;
   /** Default app id for `send`; `send(event, { appId })` overrides it. */
   appId?: string | null;
-  /** Base URL; default `https://api3.appsflyer.com`. */
+  /** Base URL; default `https://api3.appsflyer.com`; https only, except `http://` to a loopback host. Redirects are never followed (the S2S key must not go elsewhere). */
   endpoint?: string | null;
   /** Region for national phone numbers, as in `BuildOptions`. */
   defaultRegion?: string | null;
+  /** Unknown fields, as in `BuildOptions`. */
+  unknownFields?: "refuse" | "forward";
   /** Time allowed for one attempt (answer and body), in milliseconds; default 10000. */
   timeoutMs?: number;
   /** Retries after the first attempt for transient failures (429, 5xx, network errors, timeouts); default 3, 0 never retries. Rejections (400, 401, 403, …) are never retried. */
@@ -84,39 +100,19 @@ export type SendResult = Outcome & {
   attempts: number;
 };
 
-/**
- * An event or request that cannot be sent, with every reason found. Thrown by
- * every function of this package for invalid input; messages never contain
- * raw PII or the S2S key.
- */
-export declare class S2SError extends Error {
-  /** Always `"S2SError"`. */
-  readonly name: "S2SError";
-  /** The code of the first problem (`"invalid_phone"`, `"missing_field"`, `"wrong_type"` for an argument of the wrong type, …). */
-  readonly code: ErrorCode;
-  /** Every problem, in field order; never empty. */
-  readonly errors: FieldError[];
-  constructor(errors: Iterable<FieldError>);
-}
+export {
+  S2SError,
+  sha256Hex,
+  normalizeEmail,
+  hashEmail,
+  normalizeName,
+  hashName,
+  toE164,
+  phoneDigits,
+  hashPhone,
+  hashPhoneE164,
+} from "./hash.js";
 
-/** Lowercase hex SHA-256 of the UTF-8 bytes of `text` (64 characters). */
-export declare function sha256Hex(text: string): string;
-/** The `email_hashed` input: trimmed and lowercased. Throws `invalid_email` for an empty value or one without `@`. */
-export declare function normalizeEmail(email: string): string;
-/** `email_hashed`: SHA-256 hex of `normalizeEmail(email)`. */
-export declare function hashEmail(email: string): string;
-/** The `first_name_hashed` / `last_name_hashed` input: Unicode NFC, trimmed, lowercased. Throws `invalid_name` for a blank name. */
-export declare function normalizeName(name: string): string;
-/** `first_name_hashed` / `last_name_hashed`: SHA-256 hex of `normalizeName(name)`. */
-export declare function hashName(name: string): string;
-/** The number in E.164 (`"+12133734253"`), parsed exactly as libphonenumber-js parses it. Throws `invalid_phone`, or `invalid_region` for an unknown `defaultRegion`. */
-export declare function toE164(phone: string, defaultRegion?: string | null): string;
-/** The `phone_number_hashed` input: E.164 without the `+` (`"12133734253"`). */
-export declare function phoneDigits(phone: string, defaultRegion?: string | null): string;
-/** `phone_number_hashed`: SHA-256 hex of `phoneDigits(phone, defaultRegion)`. */
-export declare function hashPhone(phone: string, defaultRegion?: string | null): string;
-/** `phone_number_e164_hashed`: SHA-256 hex of `toE164(phone, defaultRegion)`. */
-export declare function hashPhoneE164(phone: string, defaultRegion?: string | null): string;
 /**
  * Validates, normalizes and hashes an event: `body` is the exact JSON to
  * send. Throws an `S2SError` listing every problem.

@@ -33,8 +33,10 @@ extern crate alloc;
 extern crate std;
 
 pub mod error;
+pub mod event;
 pub mod hash;
-pub mod model;
+pub mod input;
+pub mod json;
 pub mod normalize;
 pub mod outcome;
 pub mod phone;
@@ -43,15 +45,16 @@ pub mod request;
 pub mod time;
 pub mod validate;
 
-mod build;
+mod builder;
 
-pub use build::{
+pub use builder::{
     build_event, build_event_json, validate_event, validate_event_json, BuildOptions, BuiltEvent,
     Report,
 };
 pub use error::{Error, ErrorCode, FieldError, Warning, WarningCode};
 
-pub use model::{Event, EventInput};
+pub use event::Event;
+pub use input::{EventInput, ParsedInput};
 pub use outcome::{classify, Outcome, RetryPolicy};
 pub use request::{prepare, S2sRequest, DEFAULT_ENDPOINT};
 

@@ -6,7 +6,7 @@
 //! (`now_epoch_ms`) and the randomness (`jitter`), so the same code runs in a
 //! Worker, in WebAssembly and natively, and tests are deterministic.
 
-use crate::time::{days_from_civil, days_in_month};
+use crate::time::http_date_epoch_ms;
 use alloc::format;
 use alloc::string::String;
 use core::fmt;
@@ -474,100 +474,4 @@ fn reason_phrase(status: u16) -> Option<&'static str> {
         504 => "Gateway Timeout",
         _ => return None,
     })
-}
-
-// --- HTTP-date (RFC 9110 §5.6.7) -------------------------------------------
-
-const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const DAY_NAMES_LONG: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// Milliseconds since the epoch of an HTTP-date. Day names are checked for
-/// spelling, not against the date: the value is only a hint.
-fn http_date_epoch_ms(value: &str, now_epoch_ms: u64) -> Option<i128> {
-    let mut tokens = value.split_ascii_whitespace();
-    let first = tokens.next()?;
-    let rest: [&str; 5] = core::array::from_fn(|_| tokens.next().unwrap_or(""));
-    if tokens.next().is_some() {
-        return None;
-    }
-    let (year, month, day, time) = if let Some(name) = first.strip_suffix(',') {
-        if is_one_of(name, &DAY_NAMES) && rest[4] == "GMT" {
-            // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-            let year = digits(rest[2], 4, 4)?;
-            (year, month(rest[1])?, digits(rest[0], 1, 2)?, rest[3])
-        } else if is_one_of(name, &DAY_NAMES_LONG) && rest[2] == "GMT" && rest[3].is_empty() {
-            // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-            let mut parts = rest[0].split('-');
-            let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-            if parts.next().is_some() {
-                return None;
-            }
-            let year = two_digit_year(digits(y, 2, 2)?, now_epoch_ms);
-            (year, month(m)?, digits(d, 1, 2)?, rest[1])
-        } else {
-            return None;
-        }
-    } else if is_one_of(first, &DAY_NAMES) && rest[4].is_empty() {
-        // asctime: Sun Nov  6 08:49:37 1994
-        let year = digits(rest[3], 4, 4)?;
-        (year, month(rest[0])?, digits(rest[1], 1, 2)?, rest[2])
-    } else {
-        return None;
-    };
-    let mut hms = time.split(':');
-    let (h, m, s) = (hms.next()?, hms.next()?, hms.next()?);
-    if hms.next().is_some() {
-        return None;
-    }
-    let (h, m, s) = (digits(h, 2, 2)?, digits(m, 2, 2)?, digits(s, 2, 2)?);
-    if day == 0 || day > days_in_month(year, month) || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    Some((i128::from(days) * 86_400 + i128::from(h * 3_600 + m * 60 + s)) * 1_000)
-}
-
-fn is_one_of(token: &str, names: &[&str]) -> bool {
-    names.iter().any(|n| n.eq_ignore_ascii_case(token))
-}
-
-fn month(token: &str) -> Option<i64> {
-    let index = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(token))?;
-    i64::try_from(index + 1).ok()
-}
-
-/// A run of `min..=max` ASCII digits.
-fn digits(token: &str, min: usize, max: usize) -> Option<i64> {
-    if token.len() < min || token.len() > max || !token.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    token.parse().ok()
-}
-
-/// RFC 9110: a two-digit year more than 50 years in the future means the
-/// most recent past year with those digits.
-fn two_digit_year(yy: i64, now_epoch_ms: u64) -> i64 {
-    let days = i64::try_from(now_epoch_ms / 86_400_000).unwrap_or(i64::MAX / 2);
-    let now_year = year_from_days(days);
-    let mut year = now_year - now_year.rem_euclid(100) + yy;
-    if year > now_year + 50 {
-        year -= 100;
-    }
-    year
-}
-
-/// The year of a day count since 1970-01-01.
-fn year_from_days(days: i64) -> i64 {
-    crate::time::civil_from_days(days).0
 }

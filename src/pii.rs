@@ -128,28 +128,37 @@ const SQUASHED: &[(&str, PiiKind)] = &[
     ("middlename", PiiKind::FullName),
 ];
 
-/// Qualifiers that make `… name` a person's name.
-const FIRST_QUALIFIERS: &[&str] = &["first", "given", "fore", "christian"];
-const LAST_QUALIFIERS: &[&str] = &["last", "family", "sur", "maiden"];
-const FULL_QUALIFIERS: &[&str] = &[
-    "full",
-    "customer",
-    "middle",
-    "legal",
-    "real",
-    "person",
-    "contact",
-    "client",
-    "cardholder",
-    "holder",
-    "billing",
-    "shipping",
-    "recipient",
-    "buyer",
-    "member",
-    "user",
-    "display",
-    "account",
+/// Qualifiers that make `… name` a person's name, and which name it is
+/// (`f` and `l` for `fname` and `lname`).
+const QUALIFIERS: &[(&str, PiiKind)] = &[
+    ("first", PiiKind::FirstName),
+    ("given", PiiKind::FirstName),
+    ("fore", PiiKind::FirstName),
+    ("christian", PiiKind::FirstName),
+    ("f", PiiKind::FirstName),
+    ("last", PiiKind::LastName),
+    ("family", PiiKind::LastName),
+    ("sur", PiiKind::LastName),
+    ("maiden", PiiKind::LastName),
+    ("l", PiiKind::LastName),
+    ("full", PiiKind::FullName),
+    ("customer", PiiKind::FullName),
+    ("middle", PiiKind::FullName),
+    ("legal", PiiKind::FullName),
+    ("real", PiiKind::FullName),
+    ("person", PiiKind::FullName),
+    ("contact", PiiKind::FullName),
+    ("client", PiiKind::FullName),
+    ("cardholder", PiiKind::FullName),
+    ("holder", PiiKind::FullName),
+    ("billing", PiiKind::FullName),
+    ("shipping", PiiKind::FullName),
+    ("recipient", PiiKind::FullName),
+    ("buyer", PiiKind::FullName),
+    ("member", PiiKind::FullName),
+    ("user", PiiKind::FullName),
+    ("display", PiiKind::FullName),
+    ("account", PiiKind::FullName),
 ];
 
 /// Whether a field or key name names personal data, and which kind.
@@ -160,142 +169,113 @@ const FULL_QUALIFIERS: &[&str] = &[
 ///
 /// - a word ending in `mail` (`email`, `gmail`, `customeremail`), or ending
 ///   in `phone` (`telephone`, `cellphone`; not `iphone`), or equal to
-///   `mobile`, `cell`, `tel`, `msisdn`, is personal data when it is the last
-///   word or is followed by a word such as `number`, `address` or `hash`
-///   (`phone_number`, `email_address`, `mobile_no`);
+///   `mobile`, `cell`, `tel`, is personal data when it is the last word or is
+///   followed by a word such as `number`, `address` or `hash`
+///   (`phone_number`, `email_address`, `mobile_no`), or written together
+///   with such a word (`phoneno`, `emailhash`);
 /// - names written without separators, anywhere in the name: `msisdn`,
 ///   `phonenumber`, `emailaddress`, `firstname`, `surname`, `fullname`, …
-///   (`PHONENUMBERE164HASHED`), and one-word `fname`, `lname`, `username`;
-/// - `name` after a qualifier: first/given/fore, last/family/sur/maiden, or
-///   full/customer/middle/legal/billing/user/… (`billing_last_name` is a last
-///   name, `customerName` a full name); `hotel_name` or `name` alone are not.
+///   (`PHONENUMBERE164HASHED`);
+/// - `name` after a qualifier, as a word or written together: first, given,
+///   fore, last, family, sur, maiden, or full, customer, middle, legal,
+///   billing, user, … (`billing_last_name` is a last name, `customerName` a
+///   full name, `fname` a first name); `hotel_name` or `name` alone are not.
 pub fn name_kind(name: &str) -> Option<PiiKind> {
-    let words = words(name);
-    let squashed = words.concat();
+    let (text, words) = split(name);
+    let word = |i: usize| words.get(i).map(|&(start, end)| &text[start..end]);
+    let squashed: Vec<u8> = words
+        .iter()
+        .flat_map(|&(start, end)| &text[start..end])
+        .copied()
+        .collect();
     for (part, kind) in SQUASHED {
-        if squashed.contains(part) {
+        if squashed
+            .windows(part.len())
+            .any(|window| window == part.as_bytes())
+        {
             return Some(*kind);
         }
     }
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    for (i, word) in words.iter().enumerate() {
-        let next = words.get(i + 1).copied();
-        let last_or_followed = next.is_none_or(|n| FOLLOWERS.contains(&n));
-        if let Some(kind) = fused(word) {
-            return Some(kind);
-        }
-        if *word == "msisdn" {
-            return Some(PiiKind::Phone);
-        }
-        if last_or_followed {
-            if word.ends_with("mail") {
-                return Some(PiiKind::Email);
-            }
-            let phone = (word.ends_with("phone") && *word != "iphone")
-                || matches!(*word, "mobile" | "cell" | "tel");
-            if phone {
-                return Some(PiiKind::Phone);
+    for i in 0..words.len() {
+        let w = word(i).unwrap_or_default();
+        let previous = i.checked_sub(1).and_then(word);
+        let followed = word(i + 1).is_none_or(|next| one_of(next, FOLLOWERS));
+        if followed {
+            if let Some(kind) = noun_kind(w, previous) {
+                return Some(kind);
             }
         }
-        if *word == "name" && last_or_followed && i > 0 {
-            let qualifier = words[i - 1];
-            if FIRST_QUALIFIERS.contains(&qualifier) {
-                return Some(PiiKind::FirstName);
-            }
-            if LAST_QUALIFIERS.contains(&qualifier) {
-                return Some(PiiKind::LastName);
-            }
-            if FULL_QUALIFIERS.contains(&qualifier) {
-                return Some(PiiKind::FullName);
+        for follower in FOLLOWERS {
+            if let Some(stem) = w.strip_suffix(follower.as_bytes()) {
+                if let Some(kind) = noun_kind(stem, previous) {
+                    return Some(kind);
+                }
             }
         }
     }
     None
 }
 
-/// One-word spellings of PII names (`firstname`, `phonenumber`, `emailaddr`).
-fn fused(word: &str) -> Option<PiiKind> {
-    if matches!(word, "fname" | "forename" | "givenname" | "christianname") {
-        return Some(PiiKind::FirstName);
+/// The kind of personal data a noun names: `email`, `phone`, `mobile`, or a
+/// `name` with its qualifier (in the noun, `firstname`, or the word before).
+fn noun_kind(noun: &[u8], previous: Option<&[u8]>) -> Option<PiiKind> {
+    if noun.ends_with(b"mail") {
+        return Some(PiiKind::Email);
     }
-    if matches!(word, "lname" | "surname" | "familyname" | "maidenname") {
-        return Some(PiiKind::LastName);
+    if (noun.ends_with(b"phone") && noun != b"iphone") || one_of(noun, &["mobile", "cell", "tel"]) {
+        return Some(PiiKind::Phone);
     }
-    for follower in FOLLOWERS {
-        let Some(stem) = word.strip_suffix(follower) else {
-            continue;
-        };
-        if stem.ends_with("mail") {
-            return Some(PiiKind::Email);
-        }
-        if (stem.ends_with("phone") && stem != "iphone")
-            || matches!(stem, "mobile" | "cell" | "tel")
-        {
-            return Some(PiiKind::Phone);
-        }
-        if let Some(qualifier) = stem.strip_suffix("name") {
-            if FIRST_QUALIFIERS.contains(&qualifier) {
-                return Some(PiiKind::FirstName);
-            }
-            if LAST_QUALIFIERS.contains(&qualifier) {
-                return Some(PiiKind::LastName);
-            }
-            if FULL_QUALIFIERS.contains(&qualifier) {
-                return Some(PiiKind::FullName);
-            }
-        }
-    }
-    let qualifier = word.strip_suffix("name")?;
-    if FIRST_QUALIFIERS.contains(&qualifier) {
-        Some(PiiKind::FirstName)
-    } else if LAST_QUALIFIERS.contains(&qualifier) {
-        Some(PiiKind::LastName)
-    } else if FULL_QUALIFIERS.contains(&qualifier) {
-        Some(PiiKind::FullName)
-    } else {
-        None
-    }
+    let qualifier = match noun.strip_suffix(b"name")? {
+        b"" => previous?,
+        fused => fused,
+    };
+    QUALIFIERS
+        .iter()
+        .find(|(q, _)| q.as_bytes() == qualifier)
+        .map(|(_, kind)| *kind)
 }
 
-/// The lowercase words of a name: split at characters other than ASCII
-/// letters and digits, at camelCase humps (`phoneNumber`, `HTTPServer` →
-/// `http`, `server`) and between letters and digits. Letters outside ASCII
-/// stay inside words, unchanged: field names are ASCII in practice, and
-/// Unicode case tables would cost every build of the core kilobytes.
-fn words(name: &str) -> Vec<String> {
+fn one_of(word: &[u8], list: &[&str]) -> bool {
+    list.iter().any(|item| item.as_bytes() == word)
+}
+
+/// The name lowercased, and its words as ranges: split at bytes other than
+/// ASCII letters and digits, at camelCase humps (`phoneNumber`,
+/// `HTTPServer` → `http`, `server`) and between letters and digits. Bytes
+/// outside ASCII stay inside words, unchanged: field names are ASCII in
+/// practice, and Unicode case tables would cost every build of the core
+/// kilobytes.
+fn split(name: &str) -> (Vec<u8>, Vec<(usize, usize)>) {
     let bytes = name.as_bytes();
-    let mut out: Vec<String> = Vec::new();
-    let mut current: Vec<u8> = Vec::new();
-    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    let in_word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    let mut words = Vec::new();
+    let mut start = None;
     for (i, &b) in bytes.iter().enumerate() {
-        if !word_byte(b) {
-            flush(&mut current, &mut out);
-            continue;
-        }
-        if let Some(&prev) = i.checked_sub(1).and_then(|p| bytes.get(p)) {
-            let next = bytes.get(i + 1).copied();
-            let hump = prev.is_ascii_lowercase() && b.is_ascii_uppercase();
-            let acronym_end = prev.is_ascii_uppercase()
-                && b.is_ascii_uppercase()
-                && next.is_some_and(|n| n.is_ascii_lowercase());
-            let digit_edge = word_byte(prev) && prev.is_ascii_digit() != b.is_ascii_digit();
-            if hump || acronym_end || digit_edge {
-                flush(&mut current, &mut out);
+        let boundary = match i.checked_sub(1).map(|p| bytes[p]) {
+            _ if !in_word(b) => true,
+            Some(prev) if in_word(prev) => {
+                let next = bytes.get(i + 1).copied().unwrap_or(0);
+                (prev.is_ascii_lowercase() && b.is_ascii_uppercase())
+                    || (prev.is_ascii_uppercase()
+                        && b.is_ascii_uppercase()
+                        && next.is_ascii_lowercase())
+                    || prev.is_ascii_digit() != b.is_ascii_digit()
+            }
+            _ => false,
+        };
+        if boundary {
+            if let Some(s) = start.take() {
+                words.push((s, i));
             }
         }
-        current.push(b.to_ascii_lowercase());
+        if in_word(b) && start.is_none() {
+            start = Some(i);
+        }
     }
-    flush(&mut current, &mut out);
-    out
-}
-
-/// Ends the current word, if any (whole UTF-8 sequences: only ASCII bytes
-/// split words).
-fn flush(current: &mut Vec<u8>, out: &mut Vec<String>) {
-    if !current.is_empty() {
-        out.push(String::from_utf8_lossy(current).into_owned());
-        current.clear();
+    if let Some(s) = start {
+        words.push((s, bytes.len()));
     }
+    (bytes.to_ascii_lowercase(), words)
 }
 
 /// Whether `text` holds an email address anywhere: `local@domain.tld`, where
@@ -305,58 +285,43 @@ fn flush(current: &mut Vec<u8>, out: &mut Vec<String>) {
 /// not an address; `mailto:John@example.com` and addresses inside text are.
 pub fn contains_email_address(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let local_char =
-        |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b) || b >= 0x80;
-    let domain_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b >= 0x80;
-    let mut from = 0;
-    while let Some(offset) = bytes[from..].iter().position(|&b| b == b'@') {
-        let at = from + offset;
-        from = at + 1;
-        let local_len = bytes[..at]
-            .iter()
-            .rev()
-            .take_while(|&&b| local_char(b))
-            .count();
-        if local_len == 0 {
-            continue;
+    let local =
+        |b: &u8| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(b) || *b >= 0x80;
+    let domain = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'.' || *b >= 0x80;
+    bytes.iter().enumerate().any(|(at, &b)| {
+        if b != b'@' || !bytes[..at].last().is_some_and(local) {
+            return false;
         }
-        let domain_len = bytes[at + 1..]
-            .iter()
-            .take_while(|&&b| domain_char(b))
-            .count();
-        // The domain as written, without a sentence's final dot.
-        let domain = &text[at + 1..at + 1 + domain_len];
-        let domain = domain.trim_end_matches(['.', '-']);
-        if is_domain(domain) {
-            return true;
+        let rest = &bytes[at + 1..];
+        let len = rest.iter().take_while(|b| domain(b)).count();
+        // Without a sentence's final dot or hyphen.
+        let mut host = &rest[..len];
+        while let [head @ .., b'.' | b'-'] = host {
+            host = head;
         }
-    }
-    false
-}
-
-fn is_domain(domain: &str) -> bool {
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
-        return false;
-    }
-    // An ASCII top-level domain of letters, or an internationalized one.
-    let tld = labels[labels.len() - 1];
-    tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic() || b >= 0x80)
+        let mut labels = host.split(|&b| b == b'.');
+        let tld = labels.next_back().unwrap_or_default();
+        let dotted = host.contains(&b'.') && !host.split(|&b| b == b'.').any(<[u8]>::is_empty);
+        dotted && tld.len() >= 2 && tld.iter().all(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+    })
 }
 
 /// A caller-supplied name as it may appear in a message or a field path:
-/// at most 64 characters (longer ones are cut with `…`), control characters
-/// replaced, and never an email address.
+/// at most 64 bytes (longer ones are cut with `…` on a character boundary),
+/// control characters replaced, and never an email address.
 pub fn display_name(name: &str) -> String {
     if contains_email_address(name) {
         return String::from("<a name holding an email address>");
     }
-    let mut out: String = name
+    let mut end = name.len().min(64);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out: String = name[..end]
         .chars()
-        .take(64)
         .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
         .collect();
-    if name.chars().nth(64).is_some() {
+    if end < name.len() {
         out.push('…');
     }
     out
@@ -366,6 +331,14 @@ pub fn display_name(name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn words(name: &str) -> Vec<String> {
+        let (text, words) = split(name);
+        words
+            .iter()
+            .map(|&(s, e)| String::from_utf8(text[s..e].to_vec()).unwrap())
+            .collect()
+    }
+
     #[test]
     fn words_split_like_people_write_names() {
         assert_eq!(words("phoneNumber"), ["phone", "number"]);
@@ -374,6 +347,7 @@ mod tests {
         assert_eq!(words("HTTPServerName"), ["http", "server", "name"]);
         assert_eq!(words("email2"), ["email", "2"]);
         assert_eq!(words("__x__"), ["x"]);
+        assert_eq!(words("Prénom_client"), ["prénom", "client"]);
     }
 
     #[test]
@@ -398,6 +372,9 @@ mod tests {
             ("familyName", PiiKind::LastName),
             ("full_name", PiiKind::FullName),
             ("customerName", PiiKind::FullName),
+            ("lname", PiiKind::LastName),
+            ("phoneno", PiiKind::Phone),
+            ("username", PiiKind::FullName),
         ] {
             assert_eq!(name_kind(name), Some(kind), "{name}");
         }
@@ -450,6 +427,8 @@ mod tests {
         assert!(!display_name("john@example.com").contains("john"));
         let long = "k".repeat(100);
         assert_eq!(display_name(&long).chars().count(), 65);
+        let wide = "é".repeat(100);
+        assert_eq!(display_name(&wide), alloc::format!("{}…", "é".repeat(32)));
         assert_eq!(display_name("a\nb"), "a\u{FFFD}b");
     }
 }

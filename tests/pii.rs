@@ -10,7 +10,7 @@
 //! must be refused with `raw_pii` at the right path, and the raw value must
 //! appear in no body, error or warning.
 
-use appsflyer_s2s::model::KNOWN_FIELDS;
+use appsflyer_s2s::input::KNOWN_FIELDS;
 use appsflyer_s2s::{validate_event_json, BuildOptions, ErrorCode, Report};
 use serde_json::{json, Value};
 

@@ -910,7 +910,7 @@ fn field() -> impl Strategy<Value = (String, Value)> {
         ]
         .prop_map(f("consent_data")),
         // Rarely: a known field of any type, or a field the contract does not name.
-        (prop::sample::select(appsflyer_s2s::model::KNOWN_FIELDS), leaf())
+        (prop::sample::select(appsflyer_s2s::input::KNOWN_FIELDS), leaf())
             .prop_map(|(k, v)| (k.to_owned(), v)),
         ("x_[a-z]{1,8}", leaf()),
     ]
@@ -1051,7 +1051,7 @@ fn arb_event() -> impl Strategy<Value = Value> {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     });
-    let key = prop::sample::select(appsflyer_s2s::model::KNOWN_FIELDS);
+    let key = prop::sample::select(appsflyer_s2s::input::KNOWN_FIELDS);
     prop::collection::btree_map(key, value, 0..12)
         .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
 }

@@ -726,3 +726,44 @@ fn numbers_are_sent_as_written() {
         assert!(sent.contains(&format!(r#""extra":{number}"#)), "{sent}");
     }
 }
+
+/// serde_json hands a number over as a one-entry object under its private
+/// token; an object written with that key looks the same. Whatever it holds,
+/// only a JSON number can come out of it: never text spliced into the body.
+#[test]
+fn the_private_number_token_never_injects() {
+    const TOKEN: &str = "$serde_json::private::Number";
+    for injected in [
+        r#"1,"x":2"#,
+        "1}",
+        "NaN",
+        "0x10",
+        "01",
+        "1.",
+        ".5",
+        "1e",
+        "+1",
+        "",
+        " 1",
+    ] {
+        let body = json!({"appsflyer_id": AF_ID, "eventName": "x",
+                          "eventValue": {"v": {TOKEN: injected}}})
+        .to_string();
+        let report = validate_event_json(&body, &us());
+        assert!(report.event.is_none(), "{injected:?} was built");
+        assert!(
+            report
+                .errors
+                .iter()
+                .all(|e| e.field == "eventValue" || e.field.is_empty()),
+            "{injected:?}: {:?}",
+            report.errors
+        );
+    }
+    // A well-formed number under the token is read as that number.
+    let body = json!({"appsflyer_id": AF_ID, "eventName": "x",
+                      "eventValue": {"v": {TOKEN: "2E3"}}})
+    .to_string();
+    let sent = build_event_json(&body, &us()).unwrap().body;
+    assert!(sent.contains(r#""eventValue":"{\"v\":2e+3}""#), "{sent}");
+}

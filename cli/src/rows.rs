@@ -14,7 +14,7 @@
 
 use std::io::{self, BufRead, BufReader, Read};
 
-use appsflyer_s2s::model::{describe_json_error, parse_json};
+use appsflyer_s2s::json::{describe_json_error, parse_json};
 use appsflyer_s2s::ErrorCode;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};

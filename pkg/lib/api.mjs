@@ -4,62 +4,12 @@
 // schedule. Every rule about events lives in the Rust core.
 //
 // This file is the single source: the browser build imports it as ES module,
-// and `make pkg` compiles it to CommonJS (node/api.cjs) for Node's `require`.
+// and `make pkg` bundles it with lib/hashing.mjs (the helpers and S2SError it
+// shares with `appsflyer-s2s/hash`) into CommonJS (node/api.cjs) for Node.
 
-/**
- * An event or request that cannot be sent, with every reason found.
- * `code` is the code of the first problem; `errors` lists them all as
- * `{ field, code, message }`. Messages never contain raw PII or the S2S key.
- */
-export class S2SError extends Error {
-  /**
-   * @param {{ field: string, code: string, message: string }[]} errors at least one
-   */
-  constructor(errors) {
-    const list = Array.from(errors, (e) => ({
-      field: String(e.field),
-      code: String(e.code),
-      message: String(e.message),
-    }));
-    if (list.length === 0) {
-      throw new TypeError('S2SError needs at least one { field, code, message }');
-    }
-    super(
-      list
-        .map((e) => (e.field ? `${e.field}: ${e.code}: ${e.message}` : `${e.code}: ${e.message}`))
-        .join('; '),
-    );
-    this.name = 'S2SError';
-    /** The code of the first problem, e.g. `"invalid_phone"`. */
-    this.code = list[0].code;
-    /** Every problem, in field order. */
-    this.errors = list;
-  }
-}
+import { S2SError, call, createHashing, optionalText, text, wrongType } from './hashing.mjs';
 
-/** The JSON type of a value for messages: never the value itself (it may be PII). */
-function kind(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const t = typeof value;
-  return t === 'object' || t === 'undefined' ? t : `a ${t}`;
-}
-
-function wrongType(field, want, value) {
-  return new S2SError([
-    { field, code: 'wrong_type', message: `${field} must be ${want}, not ${kind(value)}` },
-  ]);
-}
-
-function text(value, field) {
-  if (typeof value !== 'string') throw wrongType(field, 'a string', value);
-  return value;
-}
-
-/** An optional string: `undefined` for `null` / `undefined`. */
-function optionalText(value, field) {
-  return value === undefined || value === null ? undefined : text(value, field);
-}
+export { S2SError, createHashing };
 
 function optionsObject(options, field = 'options') {
   if (options === undefined || options === null) return {};
@@ -115,29 +65,7 @@ function sleep(ms) {
  * browser's build).
  */
 export function createApi(raw) {
-  /** Calls a raw export, turning the `{ errors }` it throws into an S2SError. */
-  function call(fn, ...args) {
-    try {
-      return fn(...args);
-    } catch (e) {
-      if (e !== null && typeof e === 'object' && Array.isArray(e.errors)) {
-        throw new S2SError(e.errors);
-      }
-      throw e;
-    }
-  }
-
-  const sha256Hex = (value) => raw.sha256Hex(text(value, 'text'));
-  const normalizeEmail = (email) => call(raw.normalizeEmail, text(email, 'email'));
-  const hashEmail = (email) => call(raw.hashEmail, text(email, 'email'));
-  const normalizeName = (name) => call(raw.normalizeName, text(name, 'name'));
-  const hashName = (name) => call(raw.hashName, text(name, 'name'));
-  const phoneFn = (fn) => (phone, defaultRegion) =>
-    call(fn, text(phone, 'phone'), optionalText(defaultRegion, 'defaultRegion'));
-  const toE164 = phoneFn(raw.toE164);
-  const phoneDigits = phoneFn(raw.phoneDigits);
-  const hashPhone = phoneFn(raw.hashPhone);
-  const hashPhoneE164 = phoneFn(raw.hashPhoneE164);
+  const hashing = createHashing(raw);
 
   function region(options) {
     return optionalText(optionsObject(options).defaultRegion, 'defaultRegion');
@@ -145,16 +73,18 @@ export function createApi(raw) {
 
   function buildEvent(input, options) {
     const defaultRegion = region(options);
+    const forward = forwardUnknownFields(options);
     const json = eventJson(input);
     if (json === null) throw new S2SError([UNSERIALIZABLE]);
-    return call(raw.buildEvent, json, defaultRegion);
+    return call(raw.buildEvent, json, defaultRegion, forward);
   }
 
   function validateEvent(input, options) {
     const defaultRegion = region(options);
+    const forward = forwardUnknownFields(options);
     const json = eventJson(input);
     if (json === null) return { ok: false, errors: [{ ...UNSERIALIZABLE }], warnings: [] };
-    return raw.validateEvent(json, defaultRegion);
+    return raw.validateEvent(json, defaultRegion, forward);
   }
 
   function prepareRequest(request) {
@@ -168,6 +98,7 @@ export function createApi(raw) {
       json,
       optionalText(r.endpoint, 'endpoint'),
       optionalText(r.defaultRegion, 'defaultRegion'),
+      forwardUnknownFields(r),
     );
   }
 
@@ -191,6 +122,7 @@ export function createApi(raw) {
     #appId;
     #endpoint;
     #defaultRegion;
+    #unknownFields;
     #timeoutMs;
     #maxAttempts;
     #baseDelayMs;
@@ -206,6 +138,7 @@ export function createApi(raw) {
       this.#appId = optionalText(o.appId, 'appId');
       this.#endpoint = optionalText(o.endpoint, 'endpoint');
       this.#defaultRegion = optionalText(o.defaultRegion, 'defaultRegion');
+      this.#unknownFields = forwardUnknownFields(o) ? 'forward' : 'refuse';
       this.#timeoutMs = count(o.timeoutMs, 'timeoutMs', 10_000, 1);
       this.#maxAttempts = count(o.maxRetries, 'maxRetries', 3, 0) + 1;
       this.#baseDelayMs = o.baseDelayMs === undefined ? undefined : count(o.baseDelayMs, 'baseDelayMs', 0, 0);
@@ -229,6 +162,7 @@ export function createApi(raw) {
         event,
         endpoint: this.#endpoint,
         defaultRegion: this.#defaultRegion,
+        unknownFields: this.#unknownFields,
       });
       for (let attempt = 1; ; attempt += 1) {
         const outcome = await this.#attempt(request);
@@ -253,10 +187,20 @@ export function createApi(raw) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
       try {
-        const response = await this.#fetch(url, { method, headers, body, signal: controller.signal });
+        // `redirect: 'manual'`: the request carries the S2S key, which must
+        // never follow a redirect to another host. The 3xx is the answer (in
+        // browsers an opaque one, with status 0), refused by the core.
+        const response = await this.#fetch(url, {
+          method,
+          headers,
+          body,
+          signal: controller.signal,
+          redirect: 'manual',
+        });
+        const status = response.type === 'opaqueredirect' ? 307 : response.status;
         // Reading the body is part of the attempt: a stalled body times out too.
-        const answer = await response.text();
-        return raw.classifyResponse(response.status, answer, response.headers.get('retry-after') ?? undefined, Date.now());
+        const answer = await readCapped(response, MAX_ANSWER_BYTES);
+        return raw.classifyResponse(status, answer, response.headers.get('retry-after') ?? undefined, Date.now());
       } catch (e) {
         if (controller.signal.aborted) {
           return raw.transportFailure(`no answer within ${this.#timeoutMs} ms (timed out)`);
@@ -271,15 +215,7 @@ export function createApi(raw) {
   }
 
   return {
-    sha256Hex,
-    normalizeEmail,
-    hashEmail,
-    normalizeName,
-    hashName,
-    toE164,
-    phoneDigits,
-    hashPhone,
-    hashPhoneE164,
+    ...hashing,
     buildEvent,
     validateEvent,
     prepareRequest,
@@ -287,6 +223,51 @@ export function createApi(raw) {
     S2SClient,
     S2SError,
   };
+}
+
+/**
+ * `unknownFields: 'forward'` sends fields the contract does not name on
+ * unchanged (with an `unknown_field` warning) instead of refusing them, the
+ * default (`'refuse'`). Personal data is refused either way (`raw_pii`).
+ */
+function forwardUnknownFields(options) {
+  const value = optionsObject(options).unknownFields;
+  if (value === undefined || value === null || value === 'refuse') return false;
+  if (value === 'forward') return true;
+  throw new S2SError([
+    { field: 'unknownFields', code: 'wrong_type', message: "unknownFields must be 'refuse' or 'forward'" },
+  ]);
+}
+
+/** Most of AppsFlyer's answer read, in bytes: an error page of any size costs no more. */
+const MAX_ANSWER_BYTES = 4096;
+
+/** The answer's first `limit` bytes as text; the rest is cancelled unread. */
+async function readCapped(response, limit) {
+  if (!response.body || typeof response.body.getReader !== 'function') {
+    return (await response.text()).slice(0, limit);
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value.subarray(0, limit - size));
+    size += Math.min(value.byteLength, limit - size);
+    if (size >= limit) {
+      reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  // A character cut by the limit is dropped, not mangled.
+  return new TextDecoder().decode(bytes, { stream: true });
 }
 
 /** A whole number option of at least `min`; `fallback` when absent. */

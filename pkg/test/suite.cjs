@@ -1,7 +1,8 @@
 'use strict';
 // The node:test suite of the npm package, run against the package installed
 // from `npm pack` (pkg/test/npm-pack-test.sh), once through `require`
-// (cjs.test.cjs) and once through `import` (esm.test.mjs).
+// (cjs.test.cjs) and once through `import` (esm.test.mjs); its hashing part
+// also against `appsflyer-s2s/hash` (hash.test.cjs, hash.test.mjs).
 //
 // S2S_REPO points at the repository, for the core's data files and the
 // reference libphonenumber-js; S2S_SEED fixes the random samples (printed).
@@ -99,17 +100,11 @@ const answer = (status, body = '', headers = {}) => (res) => {
 };
 const hang = () => () => {};
 
-module.exports = function suite(api, label) {
-  test(`${label}: exports the whole API`, () => {
-    for (const name of [
-      'sha256Hex', 'normalizeEmail', 'hashEmail', 'normalizeName', 'hashName', 'toE164',
-      'phoneDigits', 'hashPhone', 'hashPhoneE164', 'buildEvent', 'validateEvent',
-      'prepareRequest', 'classifyResponse', 'S2SClient', 'S2SError',
-    ]) {
-      assert.equal(typeof api[name], 'function', name);
-    }
-  });
-
+/**
+ * The PII helpers and S2SError: run against the root entry and against
+ * `appsflyer-s2s/hash` (hash.test.cjs, hash.test.mjs).
+ */
+function hashingSuite(api, label) {
   test(`${label}: sha256Hex agrees with node:crypto (seed ${SEED})`, () => {
     const next = random(SEED);
     const samples = ['', 'a', 'mary', 'Valéry', '日本語', '😀', 'x'.repeat(1000)];
@@ -188,7 +183,36 @@ module.exports = function suite(api, label) {
   test(`${label}: arguments of the wrong type are S2SErrors, never hashed as text`, () => {
     throwsS2S(api, () => api.sha256Hex(undefined), 'wrong_type', 'text');
     throwsS2S(api, () => api.hashEmail(42), 'wrong_type', 'email');
+    throwsS2S(api, () => api.normalizeName(null), 'wrong_type', 'name');
     throwsS2S(api, () => api.hashPhone('+16505551212', 1), 'wrong_type', 'defaultRegion');
+    throwsS2S(api, () => api.toE164({}), 'wrong_type', 'phone');
+  });
+
+  test(`${label}: S2SError is a real Error with a stable code`, () => {
+    const e = new api.S2SError([{ field: 'x', code: 'invalid_ip', message: 'm' }]);
+    assert.ok(e instanceof Error && e instanceof api.S2SError);
+    assert.equal(e.code, 'invalid_ip');
+    assert.equal(e.message, 'x: invalid_ip: m');
+    assert.ok(typeof e.stack === 'string');
+    assert.throws(() => new api.S2SError([]), TypeError);
+  });
+
+}
+
+function suite(api, label) {
+  test(`${label}: exports the whole API`, () => {
+    for (const name of [
+      'sha256Hex', 'normalizeEmail', 'hashEmail', 'normalizeName', 'hashName', 'toE164',
+      'phoneDigits', 'hashPhone', 'hashPhoneE164', 'buildEvent', 'validateEvent',
+      'prepareRequest', 'classifyResponse', 'S2SClient', 'S2SError',
+    ]) {
+      assert.equal(typeof api[name], 'function', name);
+    }
+  });
+
+  hashingSuite(api, label);
+
+  test(`${label}: event arguments of the wrong type are S2SErrors`, () => {
     throwsS2S(api, () => api.buildEvent(EVENT, 'US'), 'wrong_type', 'options');
     throwsS2S(api, () => api.classifyResponse('200', 'OK'), 'wrong_type', 'status');
   });
@@ -259,15 +283,40 @@ module.exports = function suite(api, label) {
     assert.equal(JSON.parse(intl.body).phone_number_hashed, sha256('16505551212'));
   });
 
-  test(`${label}: unknown fields pass with a warning; digests pass through lowercased`, () => {
+  test(`${label}: unknown fields are refused unless forwarded; digests pass through lowercased`, () => {
     const digest = sha256('john_smith@gmail.com');
-    const built = api.buildEvent({ ...EVENT, email: undefined, email_hashed: digest.toUpperCase(), event_name: 'x' }, { defaultRegion: 'US' });
+    const input = { ...EVENT, email: undefined, email_hashed: digest.toUpperCase(), event_name: 'x' };
+    const refused = throwsS2S(api, () => api.buildEvent(input, { defaultRegion: 'US' }), 'unknown_field', 'event_name');
+    assert.match(refused.errors[0].message, /did you mean eventName/);
+    const built = api.buildEvent(input, { defaultRegion: 'US', unknownFields: 'forward' });
     const body = JSON.parse(built.body);
     assert.equal(body.email_hashed, digest);
     assert.equal(body.event_name, 'x');
     const codes = built.warnings.map((w) => w.code);
     assert.ok(codes.includes('hash_lowercased') && codes.includes('unknown_field'), String(codes));
     assert.match(built.warnings.find((w) => w.code === 'unknown_field').message, /did you mean eventName/);
+    throwsS2S(api, () => api.buildEvent(EVENT, { unknownFields: 'yes' }), 'wrong_type', 'unknownFields');
+    const report = api.validateEvent(input, { unknownFields: 'forward', defaultRegion: 'US' });
+    assert.equal(report.ok, true);
+  });
+
+  test(`${label}: raw PII under any other name is refused, even when forwarding`, () => {
+    const raw = 'John.Smith@gmail.com';
+    const input = { ...EVENT, Email: raw, phoneNumber: '+16505551212', eventValue: { customer_email: raw } };
+    for (const unknownFields of ['refuse', 'forward']) {
+      let caught;
+      try {
+        api.buildEvent(input, { defaultRegion: 'US', unknownFields });
+      } catch (e) {
+        caught = e;
+      }
+      assert.ok(caught instanceof api.S2SError);
+      assert.deepEqual(
+        caught.errors.filter((e) => e.code === 'raw_pii').map((e) => e.field).sort(),
+        ['Email', 'eventValue.customer_email', 'phoneNumber'],
+      );
+      assert.ok(!caught.message.includes('John'), 'the message echoes the email');
+    }
   });
 
   test(`${label}: prepareRequest`, () => {
@@ -279,6 +328,8 @@ module.exports = function suite(api, label) {
     assert.equal(req.body, api.buildEvent(EVENT, { defaultRegion: 'US' }).body);
     const other = api.prepareRequest({ appId: 'com.example app', s2sKey: 'k', event: EVENT, endpoint: 'http://127.0.0.1:9/af/', defaultRegion: 'US' });
     assert.equal(other.url, 'http://127.0.0.1:9/af/inappevent/com.example%20app');
+    // The key never crosses a network in clear text.
+    throwsS2S(api, () => api.prepareRequest({ appId: 'id1', s2sKey: 'k', event: EVENT, endpoint: 'http://api3.appsflyer.com', defaultRegion: 'US' }), 'invalid_endpoint', 'endpoint');
     const err = throwsS2S(
       api,
       () => api.prepareRequest({ appId: '123456789', s2sKey: 'Zq9-k3y x\n', event: { ...EVENT, eventName: '' }, endpoint: 'ftp://x' }),
@@ -304,15 +355,6 @@ module.exports = function suite(api, label) {
     assert.equal(api.classifyResponse(0, '').outcome, 'retry');
     assert.equal(api.classifyResponse(200.5, '').outcome, 'retry');
     assert.equal(api.classifyResponse(302, '').outcome, 'rejected');
-  });
-
-  test(`${label}: S2SError is a real Error with a stable code`, () => {
-    const e = new api.S2SError([{ field: 'x', code: 'invalid_ip', message: 'm' }]);
-    assert.ok(e instanceof Error && e instanceof api.S2SError);
-    assert.equal(e.code, 'invalid_ip');
-    assert.equal(e.message, 'x: invalid_ip: m');
-    assert.ok(typeof e.stack === 'string');
-    assert.throws(() => new api.S2SError([]), TypeError);
   });
 
   test(`${label}: S2SClient delivers once, with the key in the header only`, { timeout: 10_000 }, async () => {
@@ -414,6 +456,34 @@ module.exports = function suite(api, label) {
     assert.equal(result.attempts, 1);
   });
 
+  test(`${label}: S2SClient never follows a redirect: the other host gets nothing`, { timeout: 10_000 }, async () => {
+    const elsewhere = await fakeAppsFlyer([answer(200, 'OK')]);
+    const af = await fakeAppsFlyer([answer(307, '', { location: `${elsewhere.endpoint}/inappevent/id1` })]);
+    try {
+      const client = new api.S2SClient({ s2sKey: 'secret-key-3', appId: 'id1', endpoint: af.endpoint, defaultRegion: 'US' });
+      const result = await client.send(EVENT);
+      assert.equal(result.outcome, 'rejected');
+      assert.equal(result.status, 307);
+      assert.equal(result.attempts, 1);
+      assert.equal(elsewhere.requests.length, 0, 'the redirect was followed with the key');
+    } finally {
+      await af.close();
+      await elsewhere.close();
+    }
+  });
+
+  test(`${label}: S2SClient reads at most 4 KB of an answer`, { timeout: 10_000 }, async () => {
+    const af = await fakeAppsFlyer([answer(400, 'E'.repeat(1024 * 1024))]);
+    try {
+      const client = new api.S2SClient({ s2sKey: 'k', appId: 'id1', endpoint: af.endpoint, defaultRegion: 'US' });
+      const result = await client.send(EVENT);
+      assert.equal(result.outcome, 'rejected');
+      assert.ok(result.reason.length <= 260, `a ${result.reason.length}-character reason`);
+    } finally {
+      await af.close();
+    }
+  });
+
   test(`${label}: S2SClient refuses invalid events and options before sending`, { timeout: 10_000 }, async () => {
     const af = await fakeAppsFlyer([answer(200, 'OK')]);
     try {
@@ -429,8 +499,16 @@ module.exports = function suite(api, label) {
       throwsS2S(api, () => new api.S2SClient({ s2sKey: ' ' }), 'missing_s2s_key', 's2sKey');
       throwsS2S(api, () => new api.S2SClient({ s2sKey: 'k', timeoutMs: -1 }), 'wrong_type', 'timeoutMs');
       throwsS2S(api, () => new api.S2SClient({ s2sKey: 'k', fetch: 'no' }), 'wrong_type', 'fetch');
+      throwsS2S(api, () => new api.S2SClient({ s2sKey: 'k', unknownFields: 'all' }), 'wrong_type', 'unknownFields');
+      const plain = new api.S2SClient({ s2sKey: 'k', appId: 'id1', endpoint: 'http://api3.appsflyer.com' });
+      await assert.rejects(plain.send(EVENT), (e) => e instanceof api.S2SError && e.errors.some((x) => x.code === 'invalid_endpoint'));
     } finally {
       await af.close();
     }
   });
-};
+}
+
+module.exports = suite;
+module.exports.hashingSuite = hashingSuite;
+module.exports.throwsS2S = throwsS2S;
+module.exports.CORPUS = CORPUS;

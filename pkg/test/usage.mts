@@ -18,6 +18,15 @@ import {
   type SendResult,
   type ValidationReport,
 } from "appsflyer-s2s";
+import initHash, {
+  S2SError as HashError,
+  hashEmail as hashEmailOnly,
+  hashPhoneE164 as hashPhoneE164Only,
+  init as namedInitHash,
+  initSync as initHashSync,
+  type FieldError as HashFieldError,
+  type InitOutput,
+} from "appsflyer-s2s/hash";
 
 const event: EventInput = {
   appsflyer_id: "1415211453000-6513894",
@@ -33,6 +42,7 @@ const event: EventInput = {
 };
 
 const built: BuiltEvent = buildEvent(event, { defaultRegion: "US" });
+const forwarded: BuiltEvent = buildEvent(event, { defaultRegion: "US", unknownFields: "forward" });
 const body: string = built.body;
 const bytes: number = built.bytes;
 const report: ValidationReport = validateEvent({ eventName: "partial" });
@@ -73,6 +83,28 @@ async function inBrowser(): Promise<string> {
   return browser.hashName("Valéry");
 }
 
+// The hashing-only entry: init (default and named), then the same helpers and
+// the same S2SError class as the root entry.
+async function hashOnly(bytes: Uint8Array): Promise<string[]> {
+  const ready: InitOutput = await initHash();
+  const again: InitOutput = initHashSync({ module: bytes });
+  await namedInitHash({ module_or_path: new URL("https://example.com/x.wasm") });
+  try {
+    return [hashEmailOnly("a@b.c"), hashPhoneE164Only("(650) 555-1212", "US"), String(ready === again)];
+  } catch (e) {
+    if (e instanceof HashError) {
+      const first: HashFieldError | undefined = e.errors[0];
+      return [e.code, first?.field ?? ""];
+    }
+    throw e;
+  }
+}
+const sameClass: typeof S2SError = HashError;
+// @ts-expect-error the hashing entry has no buildEvent
+import("appsflyer-s2s/hash").then((m) => m.buildEvent);
+// @ts-expect-error defaultRegion is a string
+hashPhoneE164Only("650 555 1212", 1);
+
 // @ts-expect-error appsflyer_id is required
 const missingId: EventInput = { eventName: "x" };
 // @ts-expect-error att is 0 to 3
@@ -85,5 +117,7 @@ const typo: EventInput = { ...event, event_name: "x" };
 new S2SClient({ appId: "id1" });
 // @ts-expect-error sharing_filter is "all" or a list
 const badFilter: EventInput = { ...event, sharing_filter: "none" };
+// @ts-expect-error unknownFields is "refuse" or "forward"
+buildEvent(event, { unknownFields: "yes" });
 
-export { body, bytes, firstError, hashes, sent, send, inBrowser, missingId, badAtt, badTime, typo, badFilter };
+export { hashOnly, sameClass, body, bytes, firstError, hashes, sent, send, inBrowser, missingId, badAtt, badTime, typo, badFilter, forwarded };

@@ -23,6 +23,9 @@ use core::fmt;
 
 use crate::phone::{self, PhoneError};
 
+mod case;
+#[rustfmt::skip]
+mod case_tables;
 mod nfc;
 #[rustfmt::skip]
 mod nfc_tables;
@@ -41,13 +44,20 @@ pub enum NormalizeError {
     Phone(PhoneError),
 }
 
+impl NormalizeError {
+    /// What is wrong, for people: the `Display` text, without formatting.
+    pub const fn message(self) -> &'static str {
+        match self {
+            NormalizeError::Email => "not an email address (empty, or no `@`)",
+            NormalizeError::Name => "the name is empty",
+            NormalizeError::Phone(e) => e.message(),
+        }
+    }
+}
+
 impl fmt::Display for NormalizeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NormalizeError::Email => f.write_str("not an email address (empty, or no `@`)"),
-            NormalizeError::Name => f.write_str("the name is empty"),
-            NormalizeError::Phone(e) => fmt::Display::fmt(e, f),
-        }
+        f.write_str(self.message())
     }
 }
 
@@ -57,7 +67,7 @@ pub fn email(raw: &str) -> Result<String, NormalizeError> {
     if trimmed.is_empty() || !trimmed.contains('@') {
         return Err(NormalizeError::Email);
     }
-    Ok(trimmed.to_lowercase())
+    Ok(case::to_lowercase(trimmed))
 }
 
 /// The normalized form of a first or last name: NFC, trimmed, lowercased.
@@ -68,7 +78,7 @@ pub fn name(raw: &str) -> Result<String, NormalizeError> {
     if trimmed.is_empty() {
         return Err(NormalizeError::Name);
     }
-    Ok(trimmed.to_lowercase())
+    Ok(case::to_lowercase(trimmed))
 }
 
 /// The `phone_number_hashed` input: the E.164 number without `+`.

@@ -102,9 +102,10 @@ pub enum PhoneError {
     NotPossible,
 }
 
-impl fmt::Display for PhoneError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl PhoneError {
+    /// What is wrong, for people: the `Display` text, without formatting.
+    pub const fn message(self) -> &'static str {
+        match self {
             Self::InvalidRegion => "unknown default region for the phone number",
             Self::NotANumber => "the phone number is not a phone number",
             Self::InvalidCountry => {
@@ -113,7 +114,13 @@ impl fmt::Display for PhoneError {
             Self::TooShort => "the phone number is too short",
             Self::TooLong => "the phone number is too long",
             Self::NotPossible => "the phone number has an impossible length for its country",
-        })
+        }
+    }
+}
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use appsflyer_s2s::model::ParsedInput;
+use appsflyer_s2s::ParsedInput;
 use appsflyer_s2s::{prepare, validate, ErrorCode, FieldError, Outcome, S2sRequest, Warning};
 use serde_json::{json, Value};
 use worker::Env;

@@ -2,7 +2,7 @@
 //! path, `%XX` escapes, and a `/batch` body split into events. Pure functions,
 //! so `fuzz/` (target `worker_request`) builds them natively on their own.
 
-use appsflyer_s2s::model::{describe_json_error, parse_json};
+use appsflyer_s2s::json::{describe_json_error, parse_json};
 use appsflyer_s2s::{ErrorCode, FieldError};
 use serde_json::Value;
 

@@ -1,19 +1,52 @@
 //! The TypeScript shapes of what crosses the boundary: the event callers give
-//! ([`EventInput`](appsflyer_s2s::EventInput)) and the plain objects the
-//! bindings return. wasm-bindgen copies this section into every generated
-//! `.d.ts`; `pkg/index.d.ts` re-exports it next to the glue's own types
-//! (`S2SClient`, `S2SError`). A test below keeps `EventInput` in step with
-//! the core's field list.
+//! ([`EventInput`](appsflyer_s2s::EventInput)), the plain objects the
+//! bindings return and the `{ field, code, message }` of errors. wasm-bindgen
+//! copies these sections into the generated `.d.ts` of each build:
+//! `pkg/index.d.ts` and `pkg/hash.d.ts` re-export them next to the glue's own
+//! types (`S2SClient`, `S2SError`). Tests below keep `EventInput` and
+//! `ErrorCode` in step with the core.
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPESCRIPT: &str = TYPES;
+const ERRORS_SECTION: &str = ERRORS;
 
-/// The section's text (a separate constant so the tests below can read it).
-// The macro reads it in a way the dead-code lint does not count.
+#[cfg(feature = "events")]
+#[wasm_bindgen(typescript_custom_section)]
+const EVENTS_SECTION: &str = EVENTS;
+
+// The texts are separate constants so the tests below can read them; the
+// macro reads them in a way the dead-code lint does not count.
+
+/// Errors, in every build: what `S2SError.errors` holds.
 #[allow(dead_code)]
-const TYPES: &str = r#"
+const ERRORS: &str = r#"
+/** One problem with one field of an event or request. Messages never contain raw PII or the S2S key. */
+export interface FieldError {
+  /** The field by its AppsFlyer name or path (`eventName`, `consent_data.tcf.gdpr_applies`, `sharing_filter[2]`), an argument or option name (`email`, `defaultRegion`, `appId`, `s2sKey`), or `""` for the whole event. */
+  field: string;
+  /** Stable snake_case code, e.g. `invalid_phone`. */
+  code: ErrorCode;
+  /** What is wrong, for people. */
+  message: string;
+}
+
+/** Every code a `FieldError` can carry. */
+export type ErrorCode =
+  | "invalid_json" | "missing_field" | "wrong_type" | "invalid_appsflyer_id"
+  | "invalid_app_id" | "invalid_ip" | "invalid_uuid" | "invalid_currency"
+  | "invalid_att" | "invalid_sharing_filter" | "invalid_app_type"
+  | "invalid_consent_data" | "invalid_app_set_id" | "invalid_phone"
+  | "invalid_region" | "invalid_email" | "invalid_name" | "invalid_event_time"
+  | "invalid_json_object" | "invalid_fb_login_id" | "invalid_event_name" | "invalid_revenue"
+  | "conflicting_fields" | "body_too_large" | "missing_s2s_key"
+  | "invalid_s2s_key" | "invalid_endpoint" | "unknown_field" | "raw_pii";
+"#;
+
+/// Events, requests and outcomes: only in the full build.
+#[cfg(feature = "events")]
+#[allow(dead_code)]
+const EVENTS: &str = r#"
 /**
  * One AppsFlyer in-app event as your code has it, with the Send Event API's
  * field names. Raw PII (`email`, `phone_number`, `first_name`, `last_name`)
@@ -134,28 +167,6 @@ export interface AppSetId {
   /** The App Set id, a UUID. */
   id: string;
 }
-
-/** One problem with one field of an event or request. Messages never contain raw PII or the S2S key. */
-export interface FieldError {
-  /** The field by its AppsFlyer name or path (`eventName`, `consent_data.tcf.gdpr_applies`, `sharing_filter[2]`), an argument or option name (`email`, `defaultRegion`, `appId`, `s2sKey`), or `""` for the whole event. */
-  field: string;
-  /** Stable snake_case code, e.g. `invalid_phone`. */
-  code: ErrorCode;
-  /** What is wrong, for people. */
-  message: string;
-}
-
-/** Every code a `FieldError` can carry. */
-export type ErrorCode =
-  | "invalid_json" | "missing_field" | "wrong_type" | "invalid_appsflyer_id"
-  | "invalid_app_id" | "invalid_ip" | "invalid_uuid" | "invalid_currency"
-  | "invalid_att" | "invalid_sharing_filter" | "invalid_app_type"
-  | "invalid_consent_data" | "invalid_app_set_id" | "invalid_phone"
-  | "invalid_region" | "invalid_email" | "invalid_name" | "invalid_event_time"
-  | "invalid_json_object" | "invalid_fb_login_id" | "invalid_event_name" | "invalid_revenue"
-  | "conflicting_fields" | "body_too_large" | "missing_s2s_key"
-  | "invalid_s2s_key" | "invalid_endpoint" | "unknown_field" | "raw_pii";
-
 /** Something accepted but changed or worth a look; the event is still sent. */
 export interface Warning {
   /** The field, as in `FieldError.field`. */
@@ -228,14 +239,14 @@ export type Outcome =
     };
 "#;
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(all(test, feature = "events", not(target_arch = "wasm32")))]
 mod tests {
-    use super::TYPES;
-    use appsflyer_s2s::model::KNOWN_FIELDS;
+    use super::{ERRORS, EVENTS};
+    use appsflyer_s2s::input::KNOWN_FIELDS;
 
     /// The lines of `interface EventInput { … }`.
     fn event_input() -> Vec<&'static str> {
-        TYPES
+        EVENTS
             .lines()
             .skip_while(|l| !l.starts_with("export interface EventInput"))
             .skip(1)
@@ -277,12 +288,12 @@ mod tests {
         }
     }
 
-    /// The string literals of a TypeScript union: what follows each of `leads`
-    /// in turn, up to the `;` that closes the union.
-    fn union_after(leads: &[&str]) -> Vec<&'static str> {
+    /// The string literals of a TypeScript union in `text`: what follows
+    /// each of `leads` in turn, up to the `;` that closes the union.
+    fn union_after(text: &'static str, leads: &[&str]) -> Vec<&'static str> {
         let union = leads
             .iter()
-            .try_fold(TYPES, |text, lead| {
+            .try_fold(text, |text, lead| {
                 text.split_once(lead).map(|(_, rest)| rest)
             })
             .and_then(|rest| rest.split(';').next())
@@ -311,7 +322,7 @@ mod tests {
     fn error_codes_are_the_cores() {
         same_codes(
             "ErrorCode",
-            union_after(&["export type ErrorCode ="]),
+            union_after(ERRORS, &["export type ErrorCode ="]),
             appsflyer_s2s::ErrorCode::ALL
                 .iter()
                 .map(|c| c.as_str())
@@ -323,7 +334,7 @@ mod tests {
     fn warning_codes_are_the_cores() {
         same_codes(
             "Warning.code",
-            union_after(&["export interface Warning {", "code:"]),
+            union_after(EVENTS, &["export interface Warning {", "code:"]),
             appsflyer_s2s::WarningCode::ALL
                 .iter()
                 .map(|c| c.as_str())

@@ -1,13 +1,15 @@
 //! wasm-bindgen-test unit tests of the raw bindings: run in Node by
 //! `cargo test --target wasm32-unknown-unknown` (from bindings/wasm), and in
-//! headless Chromium with `WASM_BINDGEN_USE_BROWSER=1` (see mk/pkg.mk).
+//! headless Chromium with `WASM_BINDGEN_USE_BROWSER=1` (see mk/pkg.mk). The
+//! hashing tests also run on the hashing-only build (`--no-default-features`).
 #![cfg(target_arch = "wasm32")]
 
 use appsflyer_s2s_wasm as s2s;
-use js_sys::{Array, Reflect, JSON};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
+#[cfg(feature = "events")]
 const EVENT: &str = r#"{"appsflyer_id":"1415211453000-6513894","eventName":"af_purchase",
 "eventValue":{"af_revenue":"19.99"},"eventTime":1715775421123,"email":" John_Smith@gmail.com ",
 "phone_number":"(650)555-1212","first_name":"Valéry"}"#;
@@ -22,8 +24,15 @@ fn text(v: &JsValue, key: &str) -> String {
         .unwrap_or_else(|| panic!("{key} is not a string"))
 }
 
-/// The `{ errors: [...] }` a binding threw, as (field, code) pairs.
+/// What a binding threw, as (field, code) pairs: `{ errors: [...] }` from the
+/// event functions, `field \u{1f} code \u{1f} message` from the hashing helpers.
 fn thrown(e: JsValue) -> Vec<(String, String)> {
+    if let Some(one) = e.as_string() {
+        let parts: Vec<&str> = one.split('\u{1f}').collect();
+        assert_eq!(parts.len(), 3, "{one:?}");
+        assert!(!parts[2].is_empty(), "no message in {one:?}");
+        return vec![(parts[0].to_string(), parts[1].to_string())];
+    }
     Array::from(&get(&e, "errors"))
         .iter()
         .map(|p| (text(&p, "field"), text(&p, "code")))
@@ -85,9 +94,12 @@ fn helpers_throw_field_errors_named_after_their_arguments() {
     );
 }
 
+#[cfg(feature = "events")]
 #[wasm_bindgen_test]
 fn build_event_returns_body_bytes_and_warnings() {
-    let built: JsValue = s2s::build_event(EVENT, Some("US".into())).unwrap().into();
+    let built: JsValue = s2s::build_event(EVENT, Some("US".into()), false)
+        .unwrap()
+        .into();
     let body = text(&built, "body");
     assert_eq!(get(&built, "bytes").as_f64(), Some(body.len() as f64));
     assert!(body.contains(r#""eventTime":"2024-05-15 12:17:01.123""#));
@@ -100,13 +112,14 @@ fn build_event_returns_body_bytes_and_warnings() {
     assert_eq!(text(&warnings.get(0), "code"), "event_time_converted");
     assert_eq!(text(&warnings.get(0), "field"), "eventTime");
     // The body is the JSON AppsFlyer gets.
-    assert!(JSON::parse(&body).is_ok());
+    assert!(js_sys::JSON::parse(&body).is_ok());
 }
 
+#[cfg(feature = "events")]
 #[wasm_bindgen_test]
 fn build_event_throws_every_error_and_validate_reports_them() {
     let bad = r#"{"eventName":3,"ip":"::1","att":7}"#;
-    let codes: Vec<String> = thrown(s2s::build_event(bad, None).unwrap_err())
+    let codes: Vec<String> = thrown(s2s::build_event(bad, None, false).unwrap_err())
         .into_iter()
         .map(|(_, code)| code)
         .collect();
@@ -116,24 +129,47 @@ fn build_event_throws_every_error_and_validate_reports_them() {
             "{code} missing from {codes:?}"
         );
     }
-    let report: JsValue = s2s::validate_event(bad, None).into();
+    let report: JsValue = s2s::validate_event(bad, None, false).into();
     assert_eq!(get(&report, "ok").as_bool(), Some(false));
     assert_eq!(
         Array::from(&get(&report, "errors")).length() as usize,
         codes.len()
     );
-    let region = thrown(s2s::build_event(EVENT, Some("XX".into())).unwrap_err());
+    let region = thrown(s2s::build_event(EVENT, Some("XX".into()), false).unwrap_err());
     assert!(
         region.contains(&("defaultRegion".into(), "invalid_region".into())),
         "{region:?}"
     );
 }
 
+#[cfg(feature = "events")]
+#[wasm_bindgen_test]
+fn unknown_fields_are_refused_unless_forwarded_and_pii_always() {
+    let unknown = r#"{"appsflyer_id":"1415211453000-6513894","eventName":"x","af_new":"1"}"#;
+    let refused = thrown(s2s::build_event(unknown, None, false).unwrap_err());
+    assert_eq!(
+        refused,
+        [("af_new".to_string(), "unknown_field".to_string())]
+    );
+    let built: JsValue = s2s::build_event(unknown, None, true).unwrap().into();
+    assert!(text(&built, "body").contains(r#""af_new":"1""#));
+    let pii = r#"{"appsflyer_id":"1415211453000-6513894","eventName":"x","Email":"a@b.co"}"#;
+    let refused = thrown(s2s::build_event(pii, None, true).unwrap_err());
+    assert_eq!(refused, [("Email".to_string(), "raw_pii".to_string())]);
+}
+
 #[wasm_bindgen_test]
 fn prepare_request_gives_fetch_arguments_and_reports_request_and_event_together() {
-    let req: JsValue = s2s::prepare_request("id123456789", "key-1", EVENT, None, Some("US".into()))
-        .unwrap()
-        .into();
+    let req: JsValue = s2s::prepare_request(
+        "id123456789",
+        "key-1",
+        EVENT,
+        None,
+        Some("US".into()),
+        false,
+    )
+    .unwrap()
+    .into();
     assert_eq!(
         text(&req, "url"),
         "https://api3.appsflyer.com/inappevent/id123456789"
@@ -149,6 +185,7 @@ fn prepare_request_gives_fetch_arguments_and_reports_request_and_event_together(
             r#"{"eventName":"x"}"#,
             Some("ftp://x".into()),
             None,
+            false,
         )
         .unwrap_err(),
     );
@@ -163,6 +200,7 @@ fn prepare_request_gives_fetch_arguments_and_reports_request_and_event_together(
     );
 }
 
+#[cfg(feature = "events")]
 #[wasm_bindgen_test]
 fn outcomes_and_retry_schedule() {
     let delivered: JsValue = s2s::classify_response(200.0, "OK", None, 0.0).into();

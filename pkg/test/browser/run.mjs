@@ -1,6 +1,10 @@
-// `make test-pkg`: serves pkg/ and the test page from 127.0.0.1, opens it in
-// Debian's headless Chromium through playwright-core, and fails on any failed
-// check (see page.mjs). Bounded: 60 s in all.
+// `make test-pkg`: serves pkg/ and the test pages from 127.0.0.1, opens them
+// in Debian's headless Chromium through playwright-core, and fails on any
+// failed check: the browser build of the root entry (page.mjs), then
+// `appsflyer-s2s/hash` (hash-page.mjs), whose every result and error over the
+// shared vectors, a sample of the phone corpus and odd inputs must equal the
+// Node build of the full entry's, and which must fetch nothing of the full
+// build. Bounded: 60 s in all.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -15,6 +19,7 @@ const require = createRequire(join(root, 'package.json'));
 const { chromium } = require('playwright-core');
 
 const SEED = Number(process.env.S2S_SEED || Date.now() % 1e9);
+const full = require(join(pkg, 'index.js'));
 
 const corpus = readFileSync(join(root, 'tests/data/phone_corpus.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const next = random(SEED);
@@ -23,6 +28,8 @@ const data = {
   phones: Array.from({ length: 300 }, () => corpus[Math.floor(next() * corpus.length)]),
   texts: ['', 'mary', 'Valéry', '日本語', '😀', 'x'.repeat(1000), ...Array.from({ length: 50 }, () =>
     Array.from({ length: Math.floor(next() * 60) }, () => String.fromCodePoint(Math.floor(next() * 0x2fff) + 1)).join(''))],
+  hashTexts: [],
+  hashPhones: [],
   event: {
     appsflyer_id: '1415211453000-6513894',
     eventName: 'af_purchase',
@@ -32,6 +39,39 @@ const data = {
     first_name: 'Valéry',
   },
 };
+
+{
+  // Inputs of the hashing entry: the vectors, the corpus sample, odd values.
+  const vectors = data.vectors;
+  data.hashTexts = [...vectors.filter((v) => !v.raw_field.startsWith('phone')).map((v) => v.input), ...data.texts, ' ', 'no-at', 'ΟΔΥΣΣΕΥΣ', 'İstanbul', 42, null];
+  data.hashPhones = [
+    ...vectors.filter((v) => v.raw_field.startsWith('phone')).map((v) => [v.input, v.region ?? null]),
+    ...data.phones.map((p) => [p.input, p.region ?? null]),
+    ['(650) 555-1212', 'ZZ'],
+    ['(650) 555-1212', 7],
+    ['(650) 555-1212', null],
+    [5, 'US'],
+  ];
+}
+
+/** The Node build of the full entry on the hashing page's inputs, recorded alike. */
+function expectedHashResults() {
+  const outcome = (fn) => {
+    try {
+      return { value: fn() };
+    } catch (e) {
+      return e instanceof full.S2SError ? { error: { code: e.code, errors: e.errors, message: e.message } } : { thrown: String(e) };
+    }
+  };
+  const out = [];
+  for (const t of data.hashTexts) {
+    for (const name of ['sha256Hex', 'normalizeEmail', 'hashEmail', 'normalizeName', 'hashName']) out.push(outcome(() => full[name](t)));
+  }
+  for (const [input, region] of data.hashPhones) {
+    for (const name of ['toE164', 'phoneDigits', 'hashPhone', 'hashPhoneE164']) out.push(outcome(() => full[name](input, region ?? undefined)));
+  }
+  return out;
+}
 
 const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const server = createServer(async (req, res) => {
@@ -84,6 +124,37 @@ try {
   await page.goto(`${origin}/test/index.html`, { timeout: 20_000 });
   await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 30_000 });
   const results = await page.evaluate(() => window.__results);
+
+  // The hashing entry, in a page of its own: what it fetches and what it gives.
+  const hashPage = await browser.newPage();
+  const fetched = [];
+  hashPage.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  hashPage.on('pageerror', (e) => consoleErrors.push(String(e)));
+  hashPage.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  await hashPage.goto(`${origin}/test/hash.html`, { timeout: 20_000 });
+  await hashPage.waitForFunction(() => window.__hash !== undefined, null, { timeout: 30_000 });
+  const hash = await hashPage.evaluate(() => window.__hash);
+  const check = (name, ok, detail = '') => results.push({ name: `hash: ${name}`, ok: Boolean(ok), detail });
+  check('page ran', !hash.failed, hash.failed);
+  if (!hash.failed) {
+    const want = expectedHashResults();
+    check('as many results as the Node build of the full entry', hash.results.length === want.length, `${hash.results.length} vs ${want.length}`);
+    let differ = 0;
+    want.forEach((w, i) => {
+      if (JSON.stringify(hash.results[i]) !== JSON.stringify(w)) {
+        differ += 1;
+        if (differ <= 5) check(`result ${i} equals the Node full entry's`, false, `${JSON.stringify(hash.results[i])} vs ${JSON.stringify(w)}`);
+      }
+    });
+    check(`all ${want.length} results and errors equal the Node full entry's (${data.hashPhones.length} phones, ${data.hashTexts.length} texts)`, differ === 0, `${differ} differ`);
+    check('digests among them', want.filter((w) => typeof w.value === 'string' && /^[0-9a-f]{64}$/.test(w.value)).length > 500);
+    check('refusals among them', want.filter((w) => w.error).length > 50);
+    check('exports exactly the hashing API', JSON.stringify(hash.api) === JSON.stringify(['S2SError', 'default', 'hashEmail', 'hashName', 'hashPhone', 'hashPhoneE164', 'init', 'initSync', 'normalizeEmail', 'normalizeName', 'phoneDigits', 'sha256Hex', 'toE164']), hash.api.join());
+    check('init twice and initSync give one instance', hash.initTwice);
+  }
+  const pkgFiles = fetched.filter((f) => f.startsWith('/pkg/')).sort();
+  check('fetches the hashing module and .wasm only', JSON.stringify(pkgFiles) === JSON.stringify(['/pkg/web/appsflyer_s2s_hash_bg.wasm', '/pkg/web/hash.mjs']), pkgFiles.join());
+
   for (const r of results.filter((r) => !r.ok)) console.error(`FAIL ${r.name} ${r.detail}`);
   for (const e of consoleErrors) console.error(`console: ${e}`);
   const passed = results.filter((r) => r.ok).length;

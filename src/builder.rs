@@ -8,11 +8,12 @@ use alloc::vec::Vec;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode, FieldError, Warning, WarningCode};
+use crate::event::Event;
 use crate::hash::{is_sha256_hex, sha256_hex};
-use crate::model::{
-    json_type, ConsentData, Event, EventInput, EventTime, JsonObject, ParsedInput, SharingFilter,
-    KNOWN_FIELDS,
+use crate::input::{
+    ConsentData, EventInput, EventTime, JsonObject, ParsedInput, SharingFilter, KNOWN_FIELDS,
 };
+use crate::json::{describe_json_error, json_type, parse_json};
 use crate::normalize::{self, NormalizeError};
 use crate::pii::{self, PiiKind};
 use crate::time::{self, TimeForm, Timestamp};
@@ -435,7 +436,7 @@ impl<'o> Builder<'o> {
             }
         };
         if body.len() > MAX_BODY_BYTES {
-            let message = too_large_message(&event, body.len());
+            let message = too_large_message(&body);
             self.error("", ErrorCode::BodyTooLarge, message);
             return self.report(None);
         }
@@ -480,7 +481,7 @@ impl<'o> Builder<'o> {
                 if text.is_empty() {
                     return Some(text);
                 }
-                match crate::model::parse_json(&text) {
+                match parse_json(&text) {
                     Ok(Value::Object(map)) => (text, Some(map)),
                     Ok(other) => {
                         let message = format!(
@@ -496,7 +497,7 @@ impl<'o> Builder<'o> {
                         } else {
                             "is not valid JSON: "
                         };
-                        let message = format!("{field} must be a stringified JSON object or \"\"; this string {problem}{}", crate::model::describe_json_error(&e));
+                        let message = format!("{field} must be a stringified JSON object or \"\"; this string {problem}{}", describe_json_error(&e));
                         self.error(field, ErrorCode::InvalidJsonObject, message);
                         return None;
                     }
@@ -885,8 +886,12 @@ fn suggest(key: &str) -> Option<&'static str> {
 }
 
 /// "body is N bytes, over 1024; biggest fields: eventValue (612 bytes), …".
-fn too_large_message(event: &Event, size: usize) -> String {
-    let mut sizes: Vec<(usize, String)> = match serde_json::to_value(event) {
+///
+/// The sizes come from the body itself, read back: each field as written in
+/// it (no second serializer of the event, which would re-read its numbers).
+fn too_large_message(body: &str) -> String {
+    let size = body.len();
+    let mut sizes: Vec<(usize, String)> = match parse_json(body) {
         Ok(Value::Object(map)) => map
             .iter()
             .map(|(k, v)| {
@@ -897,12 +902,16 @@ fn too_large_message(event: &Event, size: usize) -> String {
             .collect(),
         _ => Vec::new(),
     };
-    sizes.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let biggest: Vec<String> = sizes
-        .iter()
-        .take(3)
-        .map(|(n, k)| format!("{k} ({n} bytes)"))
-        .collect();
+    // The three biggest, the first key on ties (no sort needed for three).
+    let mut biggest: Vec<String> = Vec::new();
+    for _ in 0..3 {
+        let Some(at) = (0..sizes.len()).reduce(|a, b| if sizes[b].0 > sizes[a].0 { b } else { a })
+        else {
+            break;
+        };
+        let (n, k) = sizes.swap_remove(at);
+        biggest.push(format!("{k} ({n} bytes)"));
+    }
     format!(
         "the body is {size} bytes, over AppsFlyer's {MAX_BODY_BYTES}-byte limit; biggest fields: {}",
         biggest.join(", ")
