@@ -1,7 +1,7 @@
 //! A row's fields to the exact body AppsFlyer gets, with the core.
 
-use appsflyer_s2s::EventInput;
 use appsflyer_s2s::request::validate_app_id;
+use appsflyer_s2s::EventInput;
 use appsflyer_s2s::{BuildOptions, BuiltEvent};
 use serde_json::{Map, Value};
 
