@@ -440,11 +440,17 @@ fn cell_kind(field: &str) -> Cell {
 struct Recording<R> {
     inner: R,
     buf: Vec<u8>,
-    /// Stream offset of `buf[0]`.
+    /// Bytes at the start of `buf` already dropped, removed in batches
+    /// rather than moving the rest of the buffer after every record.
+    dead: usize,
+    /// Stream offset of `buf[dead]`.
     base: u64,
-    /// Line breaks in the stream before `buf[0]`.
+    /// Line breaks in the stream before `base`.
     lines: LineCount,
 }
+
+/// How many dropped bytes [`Recording`] keeps before removing them.
+const DEAD_BYTES: usize = 64 * 1024;
 
 /// Counts line breaks as the CSV reader ends records: `\r\n`, `\n` or a
 /// lone `\r` (old Mac files) each end one line.
@@ -486,20 +492,33 @@ impl<R: Read> Read for Recording<R> {
 }
 
 impl<R> Recording<R> {
+    /// The bytes from `base` on.
+    fn live(&self) -> &[u8] {
+        &self.buf[self.dead.min(self.buf.len())..]
+    }
+
+    /// Index in [`Recording::live`] of a stream offset.
+    fn index(&self, offset: u64) -> usize {
+        usize::try_from(offset.saturating_sub(self.base))
+            .unwrap_or(usize::MAX)
+            .min(self.live().len())
+    }
+
     fn slice(&self, start: u64, end: u64) -> &[u8] {
-        let from = usize::try_from(start.saturating_sub(self.base)).unwrap_or(usize::MAX);
-        let to = usize::try_from(end.saturating_sub(self.base)).unwrap_or(usize::MAX);
-        let to = to.min(self.buf.len());
-        self.buf.get(from.min(to)..to).unwrap_or(&[])
+        let (from, to) = (self.index(start), self.index(end));
+        &self.live()[from.min(to)..to]
     }
 
     fn drop_before(&mut self, offset: u64) {
-        let n = usize::try_from(offset.saturating_sub(self.base))
-            .unwrap_or(usize::MAX)
-            .min(self.buf.len());
-        self.lines.feed(&self.buf[..n]);
-        self.buf.drain(..n);
+        let n = self.index(offset);
+        let dead = self.dead;
+        self.lines.feed(&self.buf[dead..dead + n]);
         self.base += n as u64;
+        self.dead += n;
+        if self.dead >= DEAD_BYTES {
+            self.buf.drain(..self.dead);
+            self.dead = 0;
+        }
     }
 
     /// The record between `start` and `end` (as the parser reports them):
@@ -511,14 +530,8 @@ impl<R> Recording<R> {
             .iter()
             .take_while(|&&b| matches!(b, b'\n' | b'\r'))
             .count();
-        let before = usize::try_from(start.saturating_sub(self.base))
-            .unwrap_or(usize::MAX)
-            .min(self.buf.len());
-        let line = 1 + self
-            .lines
-            .after(&self.buf[..before])
-            .after(&raw[..lead])
-            .breaks;
+        let before = &self.live()[..self.index(start)];
+        let line = 1 + self.lines.after(before).after(&raw[..lead]).breaks;
         (line, trim_record(&raw[lead..]))
     }
 }
@@ -538,10 +551,12 @@ impl<R: Read> CsvRows<R> {
         let recording = Recording {
             inner: input,
             buf: Vec::new(),
+            dead: 0,
             base: 0,
             lines: LineCount::default(),
         };
         let mut reader = csv::ReaderBuilder::new()
+            .buffer_capacity(64 * 1024)
             .has_headers(false)
             .flexible(true)
             .from_reader(recording);
