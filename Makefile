@@ -45,12 +45,11 @@ lint: setup
 	cargo fmt --manifest-path tools/gen-nfc/Cargo.toml -- --check
 	cargo fmt --manifest-path tests/size/phone-wasm/Cargo.toml -- --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --no-default-features --lib -- -D warnings
 
 # The core is no_std + alloc: prove it on targets that have no std at all.
 no-std: setup
-	cargo build --no-default-features --lib --target wasm32v1-none
-	cargo build --no-default-features --lib --target wasm32-unknown-unknown
+	cargo build --lib --target wasm32v1-none
+	cargo build --lib --target wasm32-unknown-unknown
 
 # Generated tables, the phone corpus and the copy of Unicode's NormalizationTest.txt
 # must be exactly what their scripts produce.

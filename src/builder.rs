@@ -5,17 +5,15 @@ use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, ErrorCode, FieldError, Warning, WarningCode};
 use crate::event::Event;
 use crate::hash::{is_sha256_hex, sha256_hex};
-use crate::input::{
-    ConsentData, EventInput, EventTime, JsonObject, ParsedInput, SharingFilter, KNOWN_FIELDS,
-};
+use crate::input::{EventInput, EventTime, JsonObject, ParsedInput, KNOWN_FIELDS};
 use crate::json::{describe_json_error, json_type, parse_json};
 use crate::normalize::{self, NormalizeError};
-use crate::pii::{self, PiiKind};
+use crate::pii::{self, Found, PiiKind};
 use crate::time::{self, TimeForm, Timestamp};
 use crate::{phone, validate, MAX_BODY_BYTES};
 
@@ -71,6 +69,7 @@ impl BuildOptions {
 }
 
 /// An event ready to send.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuiltEvent {
     /// The wire event.
@@ -89,6 +88,7 @@ impl BuiltEvent {
 }
 
 /// Everything validation found: errors, warnings, and the event if there were no errors.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// Every problem, in field order; empty when the event can be sent.
@@ -120,8 +120,8 @@ fn unreachable_report() -> Result<BuiltEvent, Error> {
     // rather than a panic should that ever change.
     Err(Error::single(FieldError::new(
         "",
-        ErrorCode::InvalidJson,
-        "internal: the event was not built",
+        ErrorCode::Internal,
+        "the event was found valid but not built",
     )))
 }
 
@@ -223,7 +223,7 @@ impl<'o> Builder<'o> {
                 b.error(
                     "default_region",
                     ErrorCode::InvalidRegion,
-                    "the default phone region must be an ISO 3166-1 alpha-2 code that has phone numbers, e.g. \"US\"",
+                    "default_region must be an ISO 3166-1 alpha-2 code that has phone numbers, e.g. \"US\"",
                 );
             }
         }
@@ -257,33 +257,34 @@ impl<'o> Builder<'o> {
         }
     }
 
+    /// Takes a rule's verdict: the value, or its error recorded.
+    fn check<T>(&mut self, verdict: Result<T, FieldError>) -> Option<T> {
+        verdict.map_err(|e| self.errors.push(e)).ok()
+    }
+
     fn run(mut self, i: EventInput) -> Report {
+        // The event: who, what, when, in which currency.
         let appsflyer_id = self.required("appsflyer_id", i.appsflyer_id);
         if let Some(id) = &appsflyer_id {
-            if !validate::is_appsflyer_id(id) {
-                self.error(
-                    "appsflyer_id",
-                    ErrorCode::InvalidAppsflyerId,
-                    "appsflyer_id must be 13 digits, a dash and digits (e.g. 1415211453000-6513894), as the AppsFlyer SDK reports it",
-                );
-            }
+            self.check(validate::appsflyer_id(id));
         }
         let event_name = self.required("eventName", i.event_name);
-        if let Some(problem) = event_name.as_deref().and_then(validate::event_name_problem) {
-            self.error("eventName", ErrorCode::InvalidEventName, problem);
+        if let Some(name) = &event_name {
+            self.check(validate::event_name(name));
         }
         let event_value = self.json_object("eventValue", i.event_value);
         let event_currency = i.event_currency.and_then(|c| self.currency(c));
         let event_time = i.event_time.and_then(|t| self.event_time(t));
+        // The device.
         if let Some(ip) = &i.ip {
-            self.ip(ip);
+            self.check(validate::ip(ip));
         }
         if let Some(id) = &i.advertising_id {
-            self.uuid("advertising_id", id);
+            self.check(validate::uuid("advertising_id", id));
         }
         let idfa = i.idfa.map(|v| self.ios_uuid("idfa", v));
         let idfv = i.idfv.map(|v| self.ios_uuid("idfv", v));
-
+        // The person: raw PII normalized and hashed.
         let email_hashed = self.pii(
             ("email", i.email),
             ("email_hashed", i.email_hashed),
@@ -304,62 +305,29 @@ impl<'o> Builder<'o> {
             i.phone_number_hashed,
             i.phone_number_e164_hashed,
         );
-
+        // Everything else the contract names.
         if let Some(id) = &i.fb_login_id {
-            if !validate::is_fb_login_id(id) {
-                self.error(
-                    "fb_login_id",
-                    ErrorCode::InvalidFbLoginId,
-                    "fb_login_id must be the numeric Facebook login id, as a string of digits",
-                );
-            }
-        }
-        if let Some(filter) = &i.sharing_filter {
-            self.sharing_filter(filter);
+            self.check(validate::fb_login_id(id));
         }
         if let Some(app_type) = &i.app_type {
-            if !validate::is_app_type(app_type) {
-                self.error(
-                    "app_type",
-                    ErrorCode::InvalidAppType,
-                    "app_type must be \"\" or \"app_clip\" (send it only for App Clip events)",
-                );
-            }
+            self.check(validate::app_type(app_type));
+        }
+        let att = i.att.and_then(|att| self.check(validate::att(att)));
+        for errors in [
+            i.sharing_filter.as_ref().map(validate::sharing_filter),
+            i.consent_data.as_ref().map(validate::consent_data),
+            i.app_set_id.as_ref().map(validate::app_set_id),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.errors.extend(errors);
         }
         let custom_data = i
             .custom_data
             .and_then(|c| self.json_object("custom_data", Some(c)));
-        let att = i.att.and_then(|att| match u8::try_from(att) {
-            Ok(a) if validate::is_att(att) => Some(a),
-            _ => {
-                self.error(
-                    "att",
-                    ErrorCode::InvalidAtt,
-                    "att must be 0 (not determined), 1 (restricted), 2 (denied) or 3 (authorized)",
-                );
-                None
-            }
-        });
-        if let Some(consent) = &i.consent_data {
-            self.consent(consent);
-        }
-        if let Some(set_id) = &i.app_set_id {
-            if set_id.scope != 1 && set_id.scope != 2 {
-                self.error(
-                    "app_set_id.scope",
-                    ErrorCode::InvalidAppSetId,
-                    "app_set_id.scope must be 1 (app) or 2 (developer)",
-                );
-            }
-            if !validate::is_uuid(&set_id.id) {
-                self.error(
-                    "app_set_id.id",
-                    ErrorCode::InvalidAppSetId,
-                    "app_set_id.id must be a UUID",
-                );
-            }
-        }
-        for (field, value) in [
+        // Personal data where it must not be.
+        self.no_email_in_text_fields(&[
             ("eventName", &event_name),
             ("customer_user_id", &i.customer_user_id),
             ("custom_dimension", &i.custom_dimension),
@@ -371,15 +339,7 @@ impl<'o> Builder<'o> {
             ("oaid", &i.oaid),
             ("amazon_aid", &i.amazon_aid),
             ("imei", &i.imei),
-        ] {
-            if value.as_deref().is_some_and(pii::contains_email_address) {
-                self.error(
-                    field,
-                    ErrorCode::RawPii,
-                    format!("{field} holds an email address: AppsFlyer forbids personal data outside the hashed fields; send it as {}", PiiKind::Email.instead()),
-                );
-            }
-        }
+        ]);
         for (key, value) in &i.extra {
             self.unknown_field(key, value);
         }
@@ -428,10 +388,15 @@ impl<'o> Builder<'o> {
             af_events_api: i.af_events_api.and_then(|on| on.then_some("true")),
             extra: i.extra,
         };
+        self.finish(event)
+    }
+
+    /// The body of a valid event, within AppsFlyer's size limit.
+    fn finish(mut self, event: Event) -> Report {
         let body = match serde_json::to_string(&event) {
             Ok(body) => body,
             Err(_) => {
-                self.error("", ErrorCode::InvalidJson, "the event cannot be serialized");
+                self.error("", ErrorCode::Internal, "the event could not be serialized");
                 return self.report(None);
             }
         };
@@ -449,6 +414,17 @@ impl<'o> Builder<'o> {
                 body,
                 warnings,
             }),
+        }
+    }
+
+    /// Free-text fields must hold no email address (AppsFlyer forbids
+    /// personal data outside the hashed fields).
+    fn no_email_in_text_fields(&mut self, fields: &[(&str, &Option<String>)]) {
+        for (field, value) in fields {
+            if value.as_deref().is_some_and(pii::contains_email_address) {
+                let message = format!("{field} holds an email address: AppsFlyer forbids personal data outside the hashed fields; send it as {}", PiiKind::Email.instead());
+                self.error(field, ErrorCode::RawPii, message);
+            }
         }
     }
 
@@ -471,8 +447,8 @@ impl<'o> Builder<'o> {
                 Err(_) => {
                     self.error(
                         field,
-                        ErrorCode::InvalidJsonObject,
-                        format!("{field} cannot be serialized"),
+                        ErrorCode::Internal,
+                        format!("{field} could not be serialized"),
                     );
                     return None;
                 }
@@ -505,17 +481,11 @@ impl<'o> Builder<'o> {
             }
         };
         if let Some(object) = &object {
-            self.no_pii_inside(field, object);
+            self.no_pii_inside(pii::scan_object(field, object));
         }
         if field == "eventValue" {
             if let Some(revenue) = object.as_ref().and_then(|m| m.get("af_revenue")) {
-                if !validate::is_revenue(revenue) {
-                    self.error(
-                        "eventValue.af_revenue",
-                        ErrorCode::InvalidRevenue,
-                        "af_revenue must be a plain number such as 9.99 or -5 (no currency symbols, thousands separators or exponents)",
-                    );
-                }
+                self.check(validate::af_revenue(revenue));
             }
         }
         Some(text)
@@ -554,7 +524,7 @@ impl<'o> Builder<'o> {
             self.error(&shown, ErrorCode::UnknownField, message);
             return;
         }
-        if !self.no_pii_in_value(&shown, value) {
+        if !self.no_pii_inside(pii::scan(&shown, value)) {
             return;
         }
         let message = match known {
@@ -566,56 +536,23 @@ impl<'o> Builder<'o> {
         self.warn(&shown, WarningCode::UnknownField, message);
     }
 
-    /// `eventValue` / `custom_data`: no key that names personal data and no
-    /// email address anywhere inside (AppsFlyer forbids PII there).
-    fn no_pii_inside(&mut self, field: &str, object: &Map<String, Value>) {
-        for (key, value) in object {
-            let shown = pii::display_name(key);
-            if pii::contains_email_address(key) {
-                let message = format!("a key of {field} is an email address: AppsFlyer forbids personal data in {field}");
-                self.error(field, ErrorCode::RawPii, message);
-                continue;
-            }
-            let path = format!("{field}.{shown}");
-            if let Some(kind) = pii::name_kind(key) {
-                let message = format!("{path} looks like {kind}: AppsFlyer forbids personal data in {field}; send it as {}", kind.instead());
-                self.error(&path, ErrorCode::RawPii, message);
-                continue;
-            }
-            self.no_pii_in_value(&path, value);
+    /// Personal data found inside a value (`eventValue`, `custom_data`, a
+    /// forwarded unknown field): each finding an error; `true` if none.
+    fn no_pii_inside(&mut self, findings: Vec<pii::Finding>) -> bool {
+        for finding in &findings {
+            let at = &finding.path;
+            let message = match finding.found {
+                Found::Name(kind) => format!("{at} looks like {kind}: AppsFlyer forbids personal data outside the hashed fields; send it as {}", kind.instead()),
+                Found::EmailValue => format!("{at} holds an email address: AppsFlyer forbids personal data outside the hashed fields; send it as {}", PiiKind::Email.instead()),
+                Found::EmailKey => format!("a key of {at} is an email address: AppsFlyer forbids personal data outside the hashed fields"),
+            };
+            self.error(at, ErrorCode::RawPii, message);
         }
-    }
-
-    /// Looks for personal data in a value at `path` (nested objects and
-    /// arrays included); `true` if there is none.
-    fn no_pii_in_value(&mut self, path: &str, value: &Value) -> bool {
-        let before = self.errors.len();
-        match value {
-            Value::String(text) if pii::contains_email_address(text) => {
-                let message = format!("{path} holds an email address: AppsFlyer forbids personal data outside the hashed fields; send it as {}", PiiKind::Email.instead());
-                self.error(path, ErrorCode::RawPii, message);
-            }
-            Value::Object(object) => self.no_pii_inside(path, object),
-            Value::Array(items) => {
-                for (n, item) in items.iter().enumerate() {
-                    self.no_pii_in_value(&format!("{path}[{n}]"), item);
-                }
-            }
-            _ => {}
-        }
-        self.errors.len() == before
+        findings.is_empty()
     }
 
     fn currency(&mut self, code: String) -> Option<String> {
-        let upper = code.to_ascii_uppercase();
-        if !validate::is_currency(&upper) {
-            self.error(
-                "eventCurrency",
-                ErrorCode::InvalidCurrency,
-                "eventCurrency must be an ISO 4217 currency code such as USD or EUR",
-            );
-            return None;
-        }
+        let upper = self.check(validate::event_currency(&code))?;
         if upper != code {
             self.warn(
                 "eventCurrency",
@@ -651,29 +588,8 @@ impl<'o> Builder<'o> {
         }
     }
 
-    fn ip(&mut self, ip: &str) {
-        if validate::is_ipv4(ip) {
-            return;
-        }
-        let message = if validate::is_ipv6(ip) {
-            "ip is an IPv6 address: AppsFlyer takes only the device's IPv4 address; omit ip instead"
-        } else {
-            "ip must be a dotted-quad IPv4 address such as 192.0.2.1 (no leading zeros, no port)"
-        };
-        self.error("ip", ErrorCode::InvalidIp, message);
-    }
-
-    fn uuid(&mut self, field: &str, id: &str) -> bool {
-        let ok = validate::is_uuid(id);
-        if !ok {
-            let message = format!("{field} must be a UUID (8-4-4-4-12 hexadecimal digits)");
-            self.error(field, ErrorCode::InvalidUuid, message);
-        }
-        ok
-    }
-
     fn ios_uuid(&mut self, field: &str, id: String) -> String {
-        if !self.uuid(field, &id) {
+        if self.check(validate::uuid(field, &id)).is_none() {
             return id;
         }
         match validate::uppercase_uuid(&id) {
@@ -712,7 +628,10 @@ impl<'o> Builder<'o> {
                     digits = Some(sha256_hex(&number.digits()));
                     e164 = Some(sha256_hex(&number.e164()));
                 }
-                Err(e) => self.error("phone_number", ErrorCode::InvalidPhone, phone_message(e)),
+                Err(e) => {
+                    let message = phone_message("phone_number", e);
+                    self.error("phone_number", ErrorCode::InvalidPhone, message);
+                }
             }
         }
         let given =
@@ -730,8 +649,11 @@ impl<'o> Builder<'o> {
             Ok(normalized) => Some(sha256_hex(&normalized)),
             Err(e) => {
                 let message = match e {
-                    NormalizeError::Phone(e) => phone_message(e),
-                    other => format!("{field}: {other}"),
+                    NormalizeError::Phone(e) => phone_message(field, e),
+                    NormalizeError::Email => {
+                        format!("{field} is not an email address (empty, or no `@`)")
+                    }
+                    _ => format!("{field} is empty once trimmed"),
                 };
                 self.error(field, kind.code(), message);
                 None
@@ -773,69 +695,6 @@ impl<'o> Builder<'o> {
             (a, b) => a.or(b),
         }
     }
-
-    fn sharing_filter(&mut self, filter: &SharingFilter) {
-        let SharingFilter::Partners(ids) = filter else {
-            return;
-        };
-        if ids.is_empty() {
-            self.error(
-                "sharing_filter",
-                ErrorCode::InvalidSharingFilter,
-                "sharing_filter must be \"all\" or a non-empty list of partner ids; omit it to share normally",
-            );
-        }
-        for (n, id) in ids.iter().enumerate() {
-            if id.trim().is_empty() {
-                self.error(
-                    &format!("sharing_filter[{n}]"),
-                    ErrorCode::InvalidSharingFilter,
-                    "partner ids must not be empty",
-                );
-            }
-        }
-    }
-
-    fn consent(&mut self, consent: &ConsentData) {
-        let code = ErrorCode::InvalidConsentData;
-        match consent {
-            ConsentData::Tcf(tcf) => {
-                if !(-1..=1).contains(&tcf.gdpr_applies) {
-                    self.error(
-                        "consent_data.tcf.gdpr_applies",
-                        code,
-                        "gdpr_applies must be 1 (applies), 0 (does not apply) or -1 (unknown)",
-                    );
-                }
-                for (member, value) in [
-                    ("policy_version", tcf.policy_version),
-                    ("cmp_sdk_id", tcf.cmp_sdk_id),
-                    ("cmp_sdk_version", tcf.cmp_sdk_version),
-                ] {
-                    if value < 0 {
-                        let message = format!("{member} must not be negative");
-                        self.error(&format!("consent_data.tcf.{member}"), code, message);
-                    }
-                }
-            }
-            ConsentData::Manual(manual) => {
-                if manual.gdpr_applies {
-                    for (member, value) in [
-                        ("ad_user_data_enabled", manual.ad_user_data_enabled),
-                        (
-                            "ad_personalization_enabled",
-                            manual.ad_personalization_enabled,
-                        ),
-                    ] {
-                        if value.is_none() {
-                            let message = format!("{member} is required when gdpr_applies is true");
-                            self.error(&format!("consent_data.manual.{member}"), code, message);
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// An empty or blank PII value means "not known": treated as absent.
@@ -843,10 +702,11 @@ fn present(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
-fn phone_message(e: phone::PhoneError) -> String {
+/// `phone_number is not a possible phone number: the phone number is too short`.
+fn phone_message(field: &str, e: phone::PhoneError) -> String {
     match e {
-        phone::PhoneError::InvalidRegion => e.to_string(),
-        _ => format!("not a possible phone number: {e}"),
+        phone::PhoneError::InvalidRegion => format!("{field} cannot be read: {}", e.message()),
+        _ => format!("{field} is not a possible phone number: {}", e.message()),
     }
 }
 

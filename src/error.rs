@@ -1,10 +1,27 @@
 //! The crate's one error type: every problem found in an event, each with a
 //! stable code and the path of the field it concerns.
 //!
-//! Validation never stops at the first problem: [`Error`] carries every
-//! [`FieldError`] found, so a caller can fix an event in one round trip.
-//! Codes are stable snake_case strings ([`ErrorCode::as_str`]); messages are
-//! for people and may change. Messages never contain the S2S key or raw PII.
+//! # Why a list of field errors
+//!
+//! An event is a form a person fills in, often far from where it is sent:
+//! in a CRM export, an app, a warehouse query. Stopping at the first problem
+//! would make them fix one field per round trip, and a batch of rows would
+//! need as many passes as it has kinds of mistakes. So validation never
+//! stops early: [`Error`] carries every [`FieldError`] found, each with
+//!
+//! - `field`, the path of the field by its AppsFlyer name
+//!   (`consent_data.tcf.gdpr_applies`, `sharing_filter[2]`; `""` for the
+//!   whole body), so a program can point at the cell or input to fix;
+//! - `code`, a stable snake_case [`ErrorCode`] that programs match on (it
+//!   never changes meaning; new codes may be added, hence `#[non_exhaustive]`);
+//! - `message`, a sentence for people that names the field and the rule and
+//!   may be reworded. Messages never contain the S2S key or raw PII: they
+//!   say what is wrong, never what the value was.
+//!
+//! Request problems (app id, S2S key, endpoint) and the event's problems
+//! are reported together in the same list, since a caller fixes them the
+//! same way. [`Error`] is never empty, and one `Vec` keeps it the size of a
+//! pointer and two lengths in a `Result`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -72,6 +89,9 @@ pub enum ErrorCode {
     /// The endpoint base URL is not an `https://` URL (or `http://` to a
     /// loopback host, for local test upstreams).
     InvalidEndpoint,
+    /// Not the caller's doing: the library could not do what it should (a
+    /// bug). Report it; the event may be sent again once it is fixed.
+    Internal,
     /// A top-level field the contract does not name. Refused by default, so
     /// a misspelled field is never sent as it is; forwarding such fields is
     /// an explicit option ([`crate::BuildOptions::forward_unknown_fields`]).
@@ -116,6 +136,7 @@ impl ErrorCode {
         ErrorCode::MissingS2sKey,
         ErrorCode::InvalidS2sKey,
         ErrorCode::InvalidEndpoint,
+        ErrorCode::Internal,
         ErrorCode::UnknownField,
         ErrorCode::RawPii,
     ];
@@ -150,6 +171,7 @@ impl ErrorCode {
             ErrorCode::MissingS2sKey => "missing_s2s_key",
             ErrorCode::InvalidS2sKey => "invalid_s2s_key",
             ErrorCode::InvalidEndpoint => "invalid_endpoint",
+            ErrorCode::Internal => "internal",
             ErrorCode::UnknownField => "unknown_field",
             ErrorCode::RawPii => "raw_pii",
         }
@@ -169,6 +191,7 @@ impl serde::Serialize for ErrorCode {
 }
 
 /// One problem with one field.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
     /// Path of the field in the input, by AppsFlyer name: `eventName`,
@@ -191,13 +214,12 @@ impl FieldError {
     }
 }
 
+/// The message and the code: `eventCurrency must be an ISO 4217 currency
+/// code such as USD or EUR [invalid_currency]`. Messages name their field,
+/// so the field is not repeated.
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "{}: {}", self.code, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.field, self.code, self.message)
-        }
+        write!(f, "{} [{}]", self.message, self.code)
     }
 }
 
@@ -253,9 +275,12 @@ impl From<FieldError> for Error {
     }
 }
 
+/// Every problem, one after the other: `eventName is required
+/// [missing_field]; ip must be a dotted-quad IPv4 address … [invalid_ip]`.
+/// (Not "invalid event": the problems may be the app id, the key or the
+/// endpoint.)
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid event: ")?;
         for (i, e) in self.errors.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
@@ -324,6 +349,7 @@ impl serde::Serialize for WarningCode {
 }
 
 /// A note about an accepted field.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Warning {
     /// Path of the field, as in [`FieldError::field`].
@@ -392,6 +418,7 @@ mod tests {
             MissingS2sKey,
             InvalidS2sKey,
             InvalidEndpoint,
+            Internal,
             UnknownField,
             RawPii,
         );

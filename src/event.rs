@@ -10,6 +10,7 @@ use crate::input::{AppSetId, ConsentData, SharingFilter};
 ///
 /// Built by [`crate::build_event`]: validated, PII hashed, `eventValue` and
 /// `custom_data` stringified, `eventTime` in UTC `yyyy-mm-dd hh:mm:ss.sss`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     /// `appsflyer_id`.

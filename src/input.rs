@@ -114,6 +114,7 @@ pub struct AppSetId {
 /// Fields carry AppsFlyer's names (`eventName`, `bundleIdentifier`, …) in JSON;
 /// build the wire [`crate::Event`] with [`crate::build_event`]. From JSON, use
 /// [`EventInput::from_json`], which reports every field of the wrong type.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventInput {
     /// `appsflyer_id` (required): AppsFlyer's device id, `\d{13}-\d+`.
@@ -319,7 +320,7 @@ impl EventInput {
                 "os" => i.os = r.string(&key, v),
                 "ua" => i.ua = r.string(&key, v),
                 "aie" => i.aie = r.boolean(&key, v),
-                "att" => i.att = r.integer(&key, v, ErrorCode::InvalidAtt),
+                "att" => i.att = r.att(&key, v),
                 "consent_data" => i.consent_data = r.consent_data(&key, v),
                 "app_set_id" => i.app_set_id = r.app_set_id(&key, v),
                 "af_events_api" => i.af_events_api = r.flag(&key, v),

@@ -6,9 +6,9 @@
 //! `eventTime` in AppsFlyer's UTC format, under the 1 KB body limit, with the
 //! request to send and the reading of AppsFlyer's answer as pure functions.
 //!
-//! The crate is `#![no_std]` with `alloc`; the default `std` feature only adds
-//! conveniences, so the same core runs natively, in WebAssembly and in a
-//! Cloudflare Worker.
+//! The crate is `#![no_std]` with `alloc` and has no features: the same core
+//! runs natively, in WebAssembly and in a Cloudflare Worker, and its errors
+//! implement `core::error::Error`.
 //!
 //! ```
 //! use appsflyer_s2s::{build_event_json, BuildOptions};
@@ -29,7 +29,8 @@
 #![warn(missing_docs)]
 
 extern crate alloc;
-#[cfg(feature = "std")]
+// The unit tests print and use proptest, which need std.
+#[cfg(test)]
 extern crate std;
 
 pub mod error;

@@ -216,6 +216,7 @@ pub fn parse_retry_after(value: &str, now_epoch_ms: u64) -> Option<u64> {
 /// `max_delay_ms`, get *equal jitter* (a random point in the upper half of
 /// the step), and never go below the server's `Retry-After` (itself capped
 /// at `max_retry_after_ms`).
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Delay step before the first retry, in milliseconds.

@@ -28,6 +28,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use serde_json::{Map, Value};
 
 /// Which kind of personal data a name or value is.
 #[non_exhaustive]
@@ -181,6 +182,9 @@ const QUALIFIERS: &[(&str, PiiKind)] = &[
 ///   billing, user, … (`billing_last_name` is a last name, `customerName` a
 ///   full name, `fname` a first name); `hotel_name` or `name` alone are not.
 pub fn name_kind(name: &str) -> Option<PiiKind> {
+    if !mentions_a_pii_stem(name) {
+        return None;
+    }
     let (text, words) = split(name);
     let word = |i: usize| words.get(i).map(|&(start, end)| &text[start..end]);
     let squashed: Vec<u8> = words
@@ -214,6 +218,21 @@ pub fn name_kind(name: &str) -> Option<PiiKind> {
         }
     }
     None
+}
+
+/// Whether a name holds, in any letter case, one of the stems every PII
+/// name has (`mail`, `phone`, `mobile`, `cell`, `tel`, `msisdn`, `name`): a
+/// quick no for the common key, without splitting it into words.
+fn mentions_a_pii_stem(name: &str) -> bool {
+    const STEMS: [&[u8]; 7] = [
+        b"mail", b"phone", b"mobile", b"cell", b"tel", b"msisdn", b"name",
+    ];
+    let bytes = name.as_bytes();
+    STEMS.iter().any(|stem| {
+        bytes
+            .windows(stem.len())
+            .any(|window| window.eq_ignore_ascii_case(stem))
+    })
 }
 
 /// The kind of personal data a noun names: `email`, `phone`, `mobile`, or a
@@ -304,6 +323,133 @@ pub fn contains_email_address(text: &str) -> bool {
         let dotted = host.contains(&b'.') && !host.split(|&b| b == b'.').any(<[u8]>::is_empty);
         dotted && tld.len() >= 2 && tld.iter().all(|b| b.is_ascii_alphabetic() || *b >= 0x80)
     })
+}
+
+/// Personal data found inside a JSON value, and where.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The path of what was found: `eventValue.customer_email`,
+    /// `custom_data.people[1].phone`; for a key that is itself an email
+    /// address, the path of the object holding it.
+    pub path: String,
+    /// What was found.
+    pub found: Found,
+}
+
+/// What kind of personal data a [`Finding`] is.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// A key whose name names personal data.
+    Name(PiiKind),
+    /// A string value holding an email address.
+    EmailValue,
+    /// A key that is an email address.
+    EmailKey,
+}
+
+/// Every piece of personal data inside `value`, which sits at `path`: keys
+/// that name personal data ([`name_kind`]) or are email addresses, and
+/// string values holding an email address, in nested objects and arrays too.
+/// Paths are written only for findings, so a clean value costs no
+/// allocation but the walk.
+pub fn scan(path: &str, value: &Value) -> Vec<Finding> {
+    let mut found = Vec::new();
+    walk(path, value, &mut Vec::new(), &mut found);
+    found
+}
+
+/// [`scan`] of an object (`eventValue`, `custom_data`).
+pub fn scan_object(path: &str, object: &Map<String, Value>) -> Vec<Finding> {
+    let mut found = Vec::new();
+    walk_object(path, object, &mut Vec::new(), &mut found);
+    found
+}
+
+/// A step of a path: a key, or an array index.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The path of `root` and the steps of `trail`.
+fn path(root: &str, trail: &[Step<'_>]) -> String {
+    {
+        let mut path = String::from(root);
+        for step in trail {
+            match step {
+                Step::Key(key) => {
+                    path.push('.');
+                    path.push_str(&display_name(key));
+                }
+                Step::Index(n) => {
+                    path.push('[');
+                    path.push_str(itoa(*n).as_str());
+                    path.push(']');
+                }
+            }
+        }
+        path
+    }
+}
+
+fn walk<'a>(root: &str, value: &'a Value, trail: &mut Vec<Step<'a>>, found: &mut Vec<Finding>) {
+    match value {
+        Value::String(text) if contains_email_address(text) => found.push(Finding {
+            path: path(root, trail),
+            found: Found::EmailValue,
+        }),
+        Value::Object(object) => walk_object(root, object, trail, found),
+        Value::Array(items) => {
+            for (n, item) in items.iter().enumerate() {
+                trail.push(Step::Index(n));
+                walk(root, item, trail, found);
+                trail.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk_object<'a>(
+    root: &str,
+    object: &'a Map<String, Value>,
+    trail: &mut Vec<Step<'a>>,
+    found: &mut Vec<Finding>,
+) {
+    for (key, value) in object {
+        if contains_email_address(key) {
+            found.push(Finding {
+                path: path(root, trail),
+                found: Found::EmailKey,
+            });
+            continue;
+        }
+        trail.push(Step::Key(key));
+        match name_kind(key) {
+            Some(kind) => found.push(Finding {
+                path: path(root, trail),
+                found: Found::Name(kind),
+            }),
+            None => walk(root, value, trail, found),
+        }
+        trail.pop();
+    }
+}
+
+/// A number in decimal, without the formatting machinery.
+fn itoa(mut n: usize) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 /// A caller-supplied name as it may appear in a message or a field path:
@@ -419,6 +565,33 @@ mod tests {
         ] {
             assert!(!contains_email_address(text), "{text}");
         }
+    }
+
+    #[test]
+    fn scans_name_every_place() {
+        let value: Value = serde_json::from_str(
+            r#"{"a":{"b":["x","mail me at a@b.co"]},"customer_email":"z","c@d.ef":1,"ok":3}"#,
+        )
+        .unwrap();
+        let found = scan("eventValue", &value);
+        assert_eq!(
+            found,
+            [
+                Finding {
+                    path: "eventValue.a.b[1]".into(),
+                    found: Found::EmailValue
+                },
+                Finding {
+                    path: "eventValue".into(),
+                    found: Found::EmailKey
+                },
+                Finding {
+                    path: "eventValue.customer_email".into(),
+                    found: Found::Name(PiiKind::Email)
+                },
+            ]
+        );
+        assert!(scan("x", &serde_json::json!({"af_revenue": "9.99", "n": [1, 2]})).is_empty());
     }
 
     #[test]

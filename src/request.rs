@@ -29,6 +29,7 @@ const AUTH_HEADER: &str = "authentication";
 ///
 /// `Debug` shows `authentication: "<redacted>"` instead of the key, so the
 /// request can be logged.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Eq)]
 pub struct S2sRequest {
     /// Always `"POST"`.

@@ -34,6 +34,7 @@ pub struct Timestamp {
 }
 
 /// Which form an `eventTime` string was in.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeForm {
     /// Already exactly `yyyy-mm-dd hh:mm:ss.sss`: sent unchanged.
@@ -63,6 +64,8 @@ pub enum TimeError {
     /// Before 1973-03-03 or after 9999-12-31.
     OutOfRange,
 }
+
+impl core::error::Error for TimeError {}
 
 impl fmt::Display for TimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,13 +1,21 @@
-//! AppsFlyer's per-field rules, as small pure checks.
+//! AppsFlyer's per-field rules: for each field, in one place, the check, the
+//! message and the code of its error.
 //!
-//! Each check takes one value and says whether AppsFlyer would take it; the
-//! messages name the rule and never echo the value (it may be PII).
-//! [`crate::build_event`] runs all of them and collects every failure.
+//! The predicates (`is_appsflyer_id`, `is_ipv4`, …) say whether AppsFlyer
+//! would take a value; the field rules below them (`appsflyer_id`, `ip`, …)
+//! give the [`FieldError`] when it would not. Messages name the field and the
+//! rule and never echo the value (it may be PII). [`crate::build_event`]
+//! runs all of them and collects every failure.
 
+use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::net::Ipv4Addr;
 use core::str::FromStr;
 use serde_json::Value;
+
+use crate::error::{ErrorCode, FieldError};
+use crate::input::{AppSetId, ConsentData, SharingFilter};
 
 /// `appsflyer_id`: 13 digits, a dash, one or more digits (`1415211453000-6513894`).
 pub fn is_appsflyer_id(id: &str) -> bool {
@@ -154,6 +162,207 @@ pub fn event_name_problem(name: &str) -> Option<&'static str> {
         return Some("eventName mixes Latin letters with Cyrillic or Greek lookalikes in one word: AppsFlyer would count it as another event than the one it looks like");
     }
     None
+}
+
+// --- Field rules: the check, the message and the code of each field --------
+
+fn fail<T>(field: &str, code: ErrorCode, message: impl Into<String>) -> Result<T, FieldError> {
+    Err(FieldError::new(field, code, message))
+}
+
+/// `appsflyer_id`: see [`is_appsflyer_id`].
+pub fn appsflyer_id(id: &str) -> Result<(), FieldError> {
+    if is_appsflyer_id(id) {
+        return Ok(());
+    }
+    fail(
+        "appsflyer_id",
+        ErrorCode::InvalidAppsflyerId,
+        "appsflyer_id must be 13 digits, a dash and digits (e.g. 1415211453000-6513894), as the AppsFlyer SDK reports it",
+    )
+}
+
+/// `eventName`: see [`event_name_problem`].
+pub fn event_name(name: &str) -> Result<(), FieldError> {
+    match event_name_problem(name) {
+        None => Ok(()),
+        Some(problem) => fail("eventName", ErrorCode::InvalidEventName, problem),
+    }
+}
+
+/// `eventCurrency`: an ISO 4217 code, uppercased (the uppercase form is given).
+pub fn event_currency(code: &str) -> Result<String, FieldError> {
+    let upper = code.to_ascii_uppercase();
+    if is_currency(&upper) {
+        return Ok(upper);
+    }
+    fail(
+        "eventCurrency",
+        ErrorCode::InvalidCurrency,
+        "eventCurrency must be an ISO 4217 currency code such as USD or EUR",
+    )
+}
+
+/// `ip`: see [`is_ipv4`]; an IPv6 address gets a message of its own.
+pub fn ip(ip: &str) -> Result<(), FieldError> {
+    if is_ipv4(ip) {
+        return Ok(());
+    }
+    let message = if is_ipv6(ip) {
+        "ip is an IPv6 address: AppsFlyer takes only the device's IPv4 address; omit ip instead"
+    } else {
+        "ip must be a dotted-quad IPv4 address such as 192.0.2.1 (no leading zeros, no port)"
+    };
+    fail("ip", ErrorCode::InvalidIp, message)
+}
+
+/// `advertising_id`, `idfa`, `idfv`: see [`is_uuid`].
+pub fn uuid(field: &str, id: &str) -> Result<(), FieldError> {
+    if is_uuid(id) {
+        return Ok(());
+    }
+    let message = format!("{field} must be a UUID (8-4-4-4-12 hexadecimal digits)");
+    fail(field, ErrorCode::InvalidUuid, message)
+}
+
+/// `fb_login_id`: see [`is_fb_login_id`].
+pub fn fb_login_id(id: &str) -> Result<(), FieldError> {
+    if is_fb_login_id(id) {
+        return Ok(());
+    }
+    fail(
+        "fb_login_id",
+        ErrorCode::InvalidFbLoginId,
+        "fb_login_id must be the numeric Facebook login id, as a string of digits",
+    )
+}
+
+/// `app_type`: see [`is_app_type`].
+pub fn app_type(app_type: &str) -> Result<(), FieldError> {
+    if is_app_type(app_type) {
+        return Ok(());
+    }
+    fail(
+        "app_type",
+        ErrorCode::InvalidAppType,
+        "app_type must be \"\" or \"app_clip\" (send it only for App Clip events)",
+    )
+}
+
+/// `att`, from an integer: see [`is_att`]. Also the message of an `att`
+/// that is a number but not a whole one ([`ATT_MESSAGE`]).
+pub fn att(att: i64) -> Result<u8, FieldError> {
+    match u8::try_from(att) {
+        Ok(a) if is_att(att) => Ok(a),
+        _ => fail("att", ErrorCode::InvalidAtt, ATT_MESSAGE),
+    }
+}
+
+/// What an `att` must be.
+pub const ATT_MESSAGE: &str =
+    "att must be 0 (not determined), 1 (restricted), 2 (denied) or 3 (authorized)";
+
+/// `eventValue.af_revenue`: see [`is_revenue`].
+pub fn af_revenue(value: &Value) -> Result<(), FieldError> {
+    if is_revenue(value) {
+        return Ok(());
+    }
+    fail(
+        "eventValue.af_revenue",
+        ErrorCode::InvalidRevenue,
+        "eventValue.af_revenue must be a plain number such as 9.99 or -5 (no currency symbols, thousands separators or exponents)",
+    )
+}
+
+/// `sharing_filter`: `"all"`, or a non-empty list of non-empty partner ids.
+pub fn sharing_filter(filter: &SharingFilter) -> Vec<FieldError> {
+    let code = ErrorCode::InvalidSharingFilter;
+    let SharingFilter::Partners(ids) = filter else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    if ids.is_empty() {
+        errors.push(FieldError::new(
+            "sharing_filter",
+            code,
+            "sharing_filter must be \"all\" or a non-empty list of partner ids; omit it to share normally",
+        ));
+    }
+    for (n, id) in ids.iter().enumerate() {
+        if id.trim().is_empty() {
+            let field = format!("sharing_filter[{n}]");
+            let message = format!("{field} is empty: partner ids are media source names");
+            errors.push(FieldError::new(field, code, message));
+        }
+    }
+    errors
+}
+
+/// `consent_data`: the ranges of the `tcf` form, and the flags the `manual`
+/// form needs when GDPR applies.
+pub fn consent_data(consent: &ConsentData) -> Vec<FieldError> {
+    let code = ErrorCode::InvalidConsentData;
+    let mut errors = Vec::new();
+    match consent {
+        ConsentData::Tcf(tcf) => {
+            if !(-1..=1).contains(&tcf.gdpr_applies) {
+                errors.push(FieldError::new(
+                    "consent_data.tcf.gdpr_applies",
+                    code,
+                    "consent_data.tcf.gdpr_applies must be 1 (applies), 0 (does not apply) or -1 (unknown)",
+                ));
+            }
+            for (member, value) in [
+                ("policy_version", tcf.policy_version),
+                ("cmp_sdk_id", tcf.cmp_sdk_id),
+                ("cmp_sdk_version", tcf.cmp_sdk_version),
+            ] {
+                if value < 0 {
+                    let field = format!("consent_data.tcf.{member}");
+                    let message = format!("{field} must not be negative");
+                    errors.push(FieldError::new(field, code, message));
+                }
+            }
+        }
+        ConsentData::Manual(manual) => {
+            let flags = [
+                ("ad_user_data_enabled", manual.ad_user_data_enabled),
+                (
+                    "ad_personalization_enabled",
+                    manual.ad_personalization_enabled,
+                ),
+            ];
+            for (member, value) in flags {
+                if manual.gdpr_applies && value.is_none() {
+                    let field = format!("consent_data.manual.{member}");
+                    let message = format!("{field} is required when gdpr_applies is true");
+                    errors.push(FieldError::new(field, code, message));
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// `app_set_id`: scope 1 (app) or 2 (developer), and a UUID.
+pub fn app_set_id(set_id: &AppSetId) -> Vec<FieldError> {
+    let code = ErrorCode::InvalidAppSetId;
+    let mut errors = Vec::new();
+    if set_id.scope != 1 && set_id.scope != 2 {
+        errors.push(FieldError::new(
+            "app_set_id.scope",
+            code,
+            "app_set_id.scope must be 1 (app) or 2 (developer)",
+        ));
+    }
+    if !is_uuid(&set_id.id) {
+        errors.push(FieldError::new(
+            "app_set_id.id",
+            code,
+            "app_set_id.id must be a UUID",
+        ));
+    }
+    errors
 }
 
 #[cfg(test)]

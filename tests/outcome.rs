@@ -252,19 +252,22 @@ fn rfc850_two_digit_years_are_never_more_than_50_years_ahead() {
     );
 }
 
+/// A policy without a time budget (`RetryPolicy` is `#[non_exhaustive]`:
+/// set from the default, field by field).
+fn policy_of(base: u64, cap: u64, max_attempts: u32, max_retry_after: u64) -> RetryPolicy {
+    let mut policy = RetryPolicy::default();
+    policy.base_delay_ms = base;
+    policy.max_delay_ms = cap;
+    policy.max_attempts = max_attempts;
+    policy.max_retry_after_ms = max_retry_after;
+    policy
+}
+
 #[test]
 fn default_policy_schedule() {
     let policy = RetryPolicy::default();
-    assert_eq!(
-        policy,
-        RetryPolicy {
-            base_delay_ms: 2_000,
-            max_delay_ms: 300_000,
-            max_attempts: 8,
-            max_retry_after_ms: 900_000,
-            max_elapsed_ms: None,
-        }
-    );
+    assert_eq!(policy, policy_of(2_000, 300_000, 8, 900_000));
+    assert_eq!(policy.max_elapsed_ms, None);
     // Equal jitter: each delay is in the upper half of its doubling step.
     let low: Vec<u64> = policy.schedule(0.0).collect();
     let high: Vec<u64> = policy.schedule(1.0).collect();
@@ -280,13 +283,7 @@ fn default_policy_schedule() {
 
 #[test]
 fn delays_are_capped() {
-    let policy = RetryPolicy {
-        base_delay_ms: 1_000,
-        max_delay_ms: 10_000,
-        max_attempts: 9,
-        max_retry_after_ms: 60_000,
-        max_elapsed_ms: None,
-    };
+    let policy = policy_of(1_000, 10_000, 9, 60_000);
     let delays: Vec<u64> = policy.schedule(1.0).collect();
     assert_eq!(
         delays,
@@ -301,16 +298,12 @@ fn delays_are_capped() {
 
 #[test]
 fn attempt_limits() {
-    let once = RetryPolicy {
-        max_attempts: 1,
-        ..RetryPolicy::default()
-    };
+    let mut once = RetryPolicy::default();
+    once.max_attempts = 1;
     assert_eq!(once.schedule(0.5).count(), 0);
     assert_eq!(once.next_delay_ms(1, None, 0.5), None);
-    let never = RetryPolicy {
-        max_attempts: 0,
-        ..RetryPolicy::default()
-    };
+    let mut never = RetryPolicy::default();
+    never.max_attempts = 0;
     assert_eq!(never.next_delay_ms(0, None, 0.5), None);
     // Attempt 0 (nothing sent yet) is treated as 1.
     let policy = RetryPolicy::default();
@@ -345,13 +338,7 @@ fn retry_after_sets_a_floor_within_its_cap() {
 
 #[test]
 fn huge_numbers_do_not_overflow() {
-    let policy = RetryPolicy {
-        base_delay_ms: u64::MAX,
-        max_delay_ms: u64::MAX,
-        max_attempts: u32::MAX,
-        max_retry_after_ms: u64::MAX,
-        max_elapsed_ms: None,
-    };
+    let policy = policy_of(u64::MAX, u64::MAX, u32::MAX, u64::MAX);
     for attempt in [1, 2, 63, 64, 65, 1_000, u32::MAX - 1] {
         let d = policy
             .next_delay_ms(attempt, Some(u64::MAX), 0.999)
@@ -360,10 +347,8 @@ fn huge_numbers_do_not_overflow() {
         let d = policy.next_delay_ms(attempt, None, 0.0).unwrap();
         assert_eq!(d, u64::MAX - u64::MAX / 2);
     }
-    let default = RetryPolicy {
-        max_attempts: u32::MAX,
-        ..RetryPolicy::default()
-    };
+    let mut default = RetryPolicy::default();
+    default.max_attempts = u32::MAX;
     assert_eq!(
         default.next_delay_ms(u32::MAX - 1, None, 1.0),
         Some(300_000)
@@ -470,7 +455,7 @@ proptest! {
         retry_after in proptest::option::of(any::<u64>()),
         jitter in any::<f64>(),
     ) {
-        let policy = RetryPolicy { base_delay_ms: base, max_delay_ms: cap, max_attempts, max_retry_after_ms: max_ra, max_elapsed_ms: None };
+        let policy = policy_of(base, cap, max_attempts, max_ra);
         let floor = retry_after.map_or(0, |ra| ra.min(max_ra));
         match policy.next_delay_ms(attempt, retry_after, jitter) {
             None => prop_assert!(attempt.max(1) >= max_attempts),
@@ -488,7 +473,7 @@ proptest! {
         cap in 0u64..100_000_000,
         jitter in 0.0f64..1.0,
     ) {
-        let policy = RetryPolicy { base_delay_ms: base, max_delay_ms: cap, max_attempts: 80, max_retry_after_ms: 0, max_elapsed_ms: None };
+        let policy = policy_of(base, cap, 80, 0);
         let delays: Vec<u64> = policy.schedule(jitter).collect();
         prop_assert_eq!(delays.len(), 79);
         prop_assert!(delays.windows(2).all(|w| w[0] <= w[1]));

@@ -283,6 +283,23 @@ fn each_rule_names_its_field_and_code() {
             "{patch}: exactly one error expected, got {found:?}"
         );
         codes_seen.insert(*code);
+        // Messages are whole sentences that name their field; `Display`
+        // adds only the code, so nothing is said twice.
+        let report = validate_event_json(&event(patch.clone()), &us());
+        for e in &report.errors {
+            assert!(
+                e.message.contains(e.field.as_str()),
+                "{patch}: the message does not name {}: {}",
+                e.field,
+                e.message
+            );
+            assert!(
+                !e.message.starts_with(&format!("{}:", e.field)),
+                "{patch}: {}",
+                e.message
+            );
+            assert_eq!(e.to_string(), format!("{} [{}]", e.message, e.code));
+        }
     }
     assert!(codes_seen.len() >= 18, "{codes_seen:?}");
 }

@@ -34,20 +34,27 @@ fuzz_target!(|data: &[u8]| {
     );
     let callers = Callers::parse(Some(TOKEN)).unwrap();
     let caller = callers.authenticate(Some(auth));
-    assert!(caller.is_none() || auth.contains(TOKEN), "authenticated without the token");
+    assert!(
+        caller.is_none() || auth.contains(TOKEN),
+        "authenticated without the token"
+    );
     let well_formed = format!("Bearer {TOKEN}");
     assert!(callers.authenticate(Some(&well_formed)).is_some());
     // The header as a CLIENT_TOKENS setting: an error or callers, never a panic.
     let _ = Config::from_vars(|name| (name == "CLIENT_TOKENS").then(|| auth.to_string()));
     // The body as a queue message: one the Worker would send builds to itself.
-    let cfg = Config::from_vars(|name| (name == "AF_S2S_KEYS").then(|| r#"{"*":"k"}"#.to_string())).unwrap();
+    let cfg = Config::from_vars(|name| (name == "AF_S2S_KEYS").then(|| r#"{"*":"k"}"#.to_string()))
+        .unwrap();
     if let Ok(message) = serde_json::from_str::<RetryMessage>(body) {
         if unusable(&cfg, &message).is_none() {
             let rebuilt = appsflyer_s2s::build_event_json(
                 &message.body,
                 &BuildOptions::new().forward_unknown_fields(true),
             );
-            assert_eq!(rebuilt.map(|b| b.body).ok().as_deref(), Some(message.body.as_str()));
+            assert_eq!(
+                rebuilt.map(|b| b.body).ok().as_deref(),
+                Some(message.body.as_str())
+            );
         }
     }
     // The first line, read as a whole URL, gives a path that is part of it.

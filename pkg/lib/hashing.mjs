@@ -26,11 +26,8 @@ export class S2SError extends Error {
     if (list.length === 0) {
       throw new TypeError('S2SError needs at least one { field, code, message }');
     }
-    super(
-      list
-        .map((e) => (e.field ? `${e.field}: ${e.code}: ${e.message}` : `${e.code}: ${e.message}`))
-        .join('; '),
-    );
+    // Messages name their field, so each problem reads `message [code]`.
+    super(list.map((e) => `${e.message} [${e.code}]`).join('; '));
     this.name = 'S2SError';
     /** The code of the first problem, e.g. `"invalid_phone"`. */
     this.code = list[0].code;

@@ -192,7 +192,7 @@ function hashingSuite(api, label) {
     const e = new api.S2SError([{ field: 'x', code: 'invalid_ip', message: 'm' }]);
     assert.ok(e instanceof Error && e instanceof api.S2SError);
     assert.equal(e.code, 'invalid_ip');
-    assert.equal(e.message, 'x: invalid_ip: m');
+    assert.equal(e.message, 'm [invalid_ip]');
     assert.ok(typeof e.stack === 'string');
     assert.throws(() => new api.S2SError([]), TypeError);
   });

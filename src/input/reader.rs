@@ -58,17 +58,17 @@ impl Reader {
         }
     }
 
-    pub(super) fn integer(&mut self, key: &str, v: Value, code: ErrorCode) -> Option<i64> {
+    /// `att`: a whole number (its range is [`crate::validate::att`]'s); a
+    /// number that is not whole breaks the same rule.
+    pub(super) fn att(&mut self, key: &str, v: Value) -> Option<i64> {
         match v {
             Value::Null => None,
             Value::Number(n) => match whole_number(&n) {
                 Some(i) => Some(i),
-                None => self.fail(
-                    key,
-                    key.to_string(),
-                    code,
-                    format!("{key} must be an integer"),
-                ),
+                None => {
+                    let message = crate::validate::ATT_MESSAGE.to_string();
+                    self.fail(key, key.to_string(), ErrorCode::InvalidAtt, message)
+                }
             },
             other => self.wrong_type(key, "an integer (without quotes)", &other),
         }
@@ -113,8 +113,10 @@ impl Reader {
                         Value::String(s) => ids.push(s),
                         other => {
                             ok = false;
-                            let msg =
-                                format!("partner ids must be strings, not {}", json_type(&other));
+                            let msg = format!(
+                                "{key}[{n}] must be a string (a partner id), not {}",
+                                json_type(&other)
+                            );
                             self.fail::<()>(
                                 key,
                                 format!("{key}[{n}]"),
@@ -182,7 +184,9 @@ impl Reader {
             }
             _ => {
                 drop(obj);
-                return self.fail(key, format!("{key}.{form}"), code, WANT.to_string());
+                let form = crate::pii::display_name(&form);
+                let message = format!("{key}.{form} is not a form of consent: {WANT}");
+                return self.fail(key, format!("{key}.{form}"), code, message);
             }
         };
         Some(consent)
@@ -238,16 +242,19 @@ impl<'r> ObjectReader<'r> {
         }
     }
 
-    fn error(&mut self, member: &str, message: String) {
+    /// `problem` follows the member's path in the message: `is required`
+    /// gives `consent_data.tcf.tcstring is required`.
+    fn error(&mut self, member: &str, problem: &str) {
         self.ok = false;
-        let path = format!("{}.{member}", self.path);
+        let path = format!("{}.{}", self.path, crate::pii::display_name(member));
+        let message = format!("{path} {problem}");
         self.reader.fail::<()>(self.key, path, self.code, message);
     }
 
     fn take(&mut self, member: &str, required: bool) -> Option<Value> {
         match self.map.remove(member) {
             None | Some(Value::Null) if required => {
-                self.error(member, format!("{member} is required"));
+                self.error(member, "is required");
                 None
             }
             None | Some(Value::Null) => None,
@@ -262,10 +269,8 @@ impl<'r> ObjectReader<'r> {
                 return Some(i);
             }
         }
-        self.error(
-            member,
-            format!("{member} must be an integer, not {}", json_type(&value)),
-        );
+        let problem = format!("must be an integer, not {}", json_type(&value));
+        self.error(member, &problem);
         None
     }
 
@@ -273,10 +278,8 @@ impl<'r> ObjectReader<'r> {
         match self.take(member, true)? {
             Value::String(s) => Some(s),
             other => {
-                self.error(
-                    member,
-                    format!("{member} must be a string, not {}", json_type(&other)),
-                );
+                let problem = format!("must be a string, not {}", json_type(&other));
+                self.error(member, &problem);
                 None
             }
         }
@@ -289,10 +292,8 @@ impl<'r> ObjectReader<'r> {
             None => Some(None),
             Some(Value::Bool(b)) => Some(Some(b)),
             Some(other) => {
-                self.error(
-                    member,
-                    format!("{member} must be a boolean, not {}", json_type(&other)),
-                );
+                let problem = format!("must be a boolean, not {}", json_type(&other));
+                self.error(member, &problem);
                 None
             }
         }
@@ -302,10 +303,8 @@ impl<'r> ObjectReader<'r> {
     fn finish(mut self) -> Option<()> {
         let unknown: Vec<String> = self.map.keys().cloned().collect();
         for member in unknown {
-            self.error(
-                &member,
-                format!("{member} is not a member of {}", self.path),
-            );
+            let problem = format!("is not a member of {}", self.path);
+            self.error(&member, &problem);
         }
         self.ok.then_some(())
     }

@@ -55,6 +55,8 @@ impl NormalizeError {
     }
 }
 
+impl core::error::Error for NormalizeError {}
+
 impl fmt::Display for NormalizeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.message())

@@ -171,12 +171,10 @@ impl Config {
             policy.max_attempts = u32::try_from(n.max(1)).unwrap_or(u32::MAX);
         }
         let hold_base = number("RETRY_HOLD_DELAY_MS")?.unwrap_or(300_000);
-        let hold = RetryPolicy {
-            base_delay_ms: hold_base,
-            max_delay_ms: hold_base.saturating_mul(12).max(hold_base),
-            max_attempts: u32::MAX,
-            ..policy
-        };
+        let mut hold = policy;
+        hold.base_delay_ms = hold_base;
+        hold.max_delay_ms = hold_base.saturating_mul(12);
+        hold.max_attempts = u32::MAX;
         let upstream_timeout_ms = number("UPSTREAM_TIMEOUT_MS")?.unwrap_or(10_000);
         if !(1..=MAX_UPSTREAM_TIMEOUT_MS).contains(&upstream_timeout_ms) {
             return Err(ConfigError(

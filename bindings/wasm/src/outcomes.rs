@@ -77,10 +77,8 @@ pub fn next_delay_ms(
     jitter: f64,
     base_delay_ms: Option<f64>,
 ) -> Option<f64> {
-    let mut policy = RetryPolicy {
-        max_attempts,
-        ..RetryPolicy::default()
-    };
+    let mut policy = RetryPolicy::default();
+    policy.max_attempts = max_attempts;
     if let Some(base) = base_delay_ms.filter(|b| b.is_finite() && *b >= 0.0) {
         policy.base_delay_ms = base as u64;
     }

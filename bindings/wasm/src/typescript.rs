@@ -40,7 +40,7 @@ export type ErrorCode =
   | "invalid_region" | "invalid_email" | "invalid_name" | "invalid_event_time"
   | "invalid_json_object" | "invalid_fb_login_id" | "invalid_event_name" | "invalid_revenue"
   | "conflicting_fields" | "body_too_large" | "missing_s2s_key"
-  | "invalid_s2s_key" | "invalid_endpoint" | "unknown_field" | "raw_pii";
+  | "invalid_s2s_key" | "invalid_endpoint" | "unknown_field" | "raw_pii" | "internal";
 "#;
 
 /// Events, requests and outcomes: only in the full build.
