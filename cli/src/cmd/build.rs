@@ -21,8 +21,9 @@ pub fn run(args: &BuildArgs) -> Result<Exit, Fatal> {
         .read_to_string(&mut body)
         .map_err(|e| format!("cannot read the event from standard input: {e}"))?;
     let report = validate_event_json(&body, &options);
+    // The core's messages name their field; the code follows in brackets.
     for w in &report.warnings {
-        eprintln!("warning: {}: {}: {}", w.field, w.code, w.message);
+        eprintln!("warning: {} [{}]", w.message, w.code);
     }
     match report.event {
         Some(built) => {
@@ -32,12 +33,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit, Fatal> {
         }
         None => {
             for e in &report.errors {
-                let field = if e.field.is_empty() {
-                    "(body)"
-                } else {
-                    &e.field
-                };
-                eprintln!("error: {field}: {}: {}", e.code, e.message);
+                eprintln!("error: {e}");
             }
             Ok(Exit::NotAll)
         }
