@@ -98,14 +98,16 @@ describe("the retry budget is a duration", () => {
 
   test("waits grow from RETRY_BASE_DELAY_MS and a Retry-After is obeyed", async () => {
     const w = await worker({ bindings: { RETRY_MAX_ATTEMPTS: "", RETRY_BASE_DELAY_MS: "1000", RETRY_MAX_DELAY_MS: "4000" } });
-    w.fake.plan(APP, [{ status: 503 }, { status: 503 }, { status: 429, headers: { "retry-after": "2" } }]);
+    // A Retry-After of 3 s where the backoff would wait 1 s at most; then two
+    // 503s, whose waits follow the backoff (steps of 2 s and 4 s).
+    w.fake.plan(APP, [{ status: 429, headers: { "retry-after": "3" } }, { status: 503 }, { status: 503 }]);
     assert.equal((await call(w, `/inappevent/${APP}`, { json: event() })).status, 202);
     await w.fake.waitFor(() => w.fake.requests.length >= 4, 20_000, "four attempts");
     const [first, second, third] = gaps(w.fake.requests);
     // Equal jitter on whole queue seconds: step/2 ≤ wait ≤ step, rounded up to seconds.
-    assert.ok(first >= 500 && first <= 2_500, `first wait ${first} ms (step 1 s)`);
-    assert.ok(second >= 1_000 && second <= 3_500, `second wait ${second} ms (step 2 s)`);
-    assert.ok(third >= 2_000 && third <= 4_500, `wait after Retry-After: 2 was ${third} ms`);
+    assert.ok(first >= 2_900 && first <= 4_500, `wait after Retry-After: 3 was ${first} ms`);
+    assert.ok(second >= 900 && second <= 3_500, `second wait ${second} ms (step 2 s)`);
+    assert.ok(third >= 1_900 && third <= 5_500, `third wait ${third} ms (step 4 s)`);
   });
 
   test("the consumer paces retries under RETRY_RATE_PER_MINUTE", async () => {
