@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, describe, test } from "node:test";
-import { KEYS, TOKENS, eventLogs, sleep, start } from "./harness.mjs";
+import { KEYS, TOKENS, call, eventLogs, sleep, start } from "./harness.mjs";
 
 const APP = "com.example.app";
 const started = [];
@@ -35,23 +35,6 @@ const event = (extra = {}) => ({
   ...extra,
 });
 
-async function call(w, path, { json, body, token = TOKENS[0], headers = {} } = {}) {
-  const h = { "content-type": "application/json", ...headers };
-  if (token) h.authorization = `Bearer ${token}`;
-  const res = await w.mf.dispatchFetch(`http://127.0.0.1${path}`, {
-    method: "POST",
-    body: json === undefined ? body : JSON.stringify(json),
-    headers: h,
-  });
-  const text = await res.text();
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
-}
 
 /** The gaps between the fake's records, in ms. */
 const gaps = (records) => records.slice(1).map((r, i) => r.at - records[i].at);

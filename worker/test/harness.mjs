@@ -175,6 +175,35 @@ export function startPassthrough(fake, { direct = false, inspectorPort } = {}) {
   });
 }
 
+/**
+ * One request to a started Worker (`w`, from `start`): `json` is sent as
+ * JSON, `body` as it is; `token` (default the first caller's; `null` for
+ * none) as a bearer token. `direct` goes over HTTP to the Worker's own
+ * socket (no Miniflare entry worker in front), where a sized body keeps its
+ * Content-Length. Resolves with the status, headers, the body parsed (or
+ * `undefined`) and its text.
+ */
+export async function call(w, path, { method = "POST", json, body, token = TOKENS[0], headers = {}, direct = false } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  if (json !== undefined) {
+    body = JSON.stringify(json);
+    h["content-type"] = "application/json";
+  }
+  const init = { method, body, headers: h, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) };
+  const res = direct
+    ? await fetch(new URL(path, w.directUrl), init)
+    : await w.mf.dispatchFetch(`http://127.0.0.1${path}`, init);
+  const text = await res.text();
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
 /** The captured `{"log":"event",…}` lines, parsed; from `since` (a length of `output.text`) on. */
 export function eventLogs(output, since = 0) {
   return output.text

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { startFakeAppsFlyer } from "../../scripts/fake-appsflyer.mjs";
-import { KEYS, TOKENS, eventLogs, sleep, start } from "./harness.mjs";
+import { KEYS, TOKENS, call as request, eventLogs, sleep, start } from "./harness.mjs";
 
 const APP = "com.example.app";
 const sha256 = (s) => createHash("sha256").update(s, "utf8").digest("hex");
@@ -31,23 +31,10 @@ async function worker(options = {}) {
   return w;
 }
 
-async function call(w, path, { json, body, token = TOKENS[0], headers = {} } = {}) {
-  const h = { "content-type": "application/json", ...headers };
-  if (token) h.authorization = `Bearer ${token}`;
-  const res = await w.mf.dispatchFetch(`http://127.0.0.1${path}`, {
-    method: "POST",
-    body: json === undefined ? body : JSON.stringify(json),
-    headers: h,
-  });
-  const text = await res.text();
-  answers.push(text);
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+async function call(w, path, options = {}) {
+  const res = await request(w, path, options);
+  answers.push(res.text);
+  return res;
 }
 
 /** Waits until workerd's output has caught up (it arrives a moment after answers). */

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { KEYS, ORIGIN, TOKENS, eventLogs, sleep, start } from "./harness.mjs";
+import { KEYS, ORIGIN, TOKENS, call as request, eventLogs, sleep, start } from "./harness.mjs";
 
 const sha256 = (s) => createHash("sha256").update(s, "utf8").digest("hex");
 
@@ -49,26 +49,11 @@ const EXPECTED_BODY =
 let mf, fake, output, directUrl;
 const answers = []; // every answer body, checked for leaks at the end
 
-async function call(path, { method = "POST", body, json, token = TOKENS[0], headers = {}, direct = false } = {}) {
-  const h = { ...headers };
-  if (token) h.authorization = `Bearer ${token}`;
-  if (json !== undefined) {
-    body = JSON.stringify(json);
-    h["content-type"] = "application/json";
-  }
-  // `direct`: over HTTP to the Worker's own socket (no Miniflare entry
-  // worker in front), where a sized body keeps its Content-Length.
-  const init = { method, body, headers: h, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) };
-  const res = direct ? await fetch(new URL(path, directUrl), init) : await mf.dispatchFetch(`http://127.0.0.1${path}`, init);
-  const text = await res.text();
-  answers.push(text);
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+/** A request to this file's Worker; every answer is kept for the leak scan. */
+async function call(path, options = {}) {
+  const res = await request({ mf, directUrl }, path, options);
+  answers.push(res.text);
+  return res;
 }
 
 const requestsFor = (appId) => fake.requests.filter((r) => r.appId === appId);
