@@ -34,10 +34,10 @@ test: $(TEST_TARGETS)
 
 bench: $(BENCH_TARGETS)
 
-# Builds a sample event with the core and prints the exact body AppsFlyer would get
-# (EVENT='{...}' REGION=GB make dev-core for your own).
+# Builds a sample event with the core, through the command line's `build`, and
+# prints the exact body AppsFlyer would get (EVENT='{...}' REGION=GB make dev-core for your own).
 dev-core: setup
-	@cargo run --quiet --example build_event -- '$(if $(EVENT),$(EVENT),$(SAMPLE_EVENT))' $(REGION)
+	@echo '$(if $(EVENT),$(EVENT),$(SAMPLE_EVENT))' | cargo run --quiet -p appsflyer-s2s-cli -- build --region $(REGION)
 
 lint: setup
 	cargo fmt --all -- --check

@@ -1,5 +1,6 @@
 # Fuzzing (fuzz/, cargo-fuzz on nightly): the core's event JSON, phone and
-# eventTime parsers, and the Worker's request parsing (its pure parts, natively).
+# eventTime parsers, the Worker's request parsing (its pure parts, natively),
+# and the command line's row reader (CSV and NDJSON files, `rows`).
 #
 #   make fuzz-smoke            a few seconds of each target (part of `make test`)
 #   make fuzz FUZZ_RUNS=10000000   the long campaign recorded in BENCHMARKS.md
@@ -12,7 +13,7 @@
 # (and is a crash) instead of passing silently. Build and run use the same
 # flags, so `run` does not rebuild.
 
-FUZZ_TARGETS := event_json phone event_time worker_request
+FUZZ_TARGETS := event_json phone event_time worker_request rows
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_RUNS ?= 10000000
 FUZZ_FLAGS := -O -a

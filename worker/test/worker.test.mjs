@@ -11,7 +11,7 @@ import { KEYS, ORIGIN, TOKENS, call as request, eventLogs, sleep, start } from "
 
 const sha256 = (s) => createHash("sha256").update(s, "utf8").digest("hex");
 
-// The contract's published vectors (shared/spec/s2s-contract.md).
+// The contract's published vectors (the root README lists the rules; tests/data the vectors).
 const VECTORS = {
   email: "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f", // John_Smith@gmail.com
   phoneDigits: "e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176", // (650)555-1212, US
