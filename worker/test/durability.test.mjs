@@ -10,23 +10,14 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, describe, test } from "node:test";
-import { KEYS, TOKENS, call, eventLogs, sleep, start } from "./harness.mjs";
+import { KEYS, TOKENS, call, eventLogs, sleep, workers } from "./harness.mjs";
 
 const APP = "com.example.app";
-const started = [];
+const pool = workers();
+const { started, worker } = pool;
 
-async function worker(options = {}) {
-  const w = await start(options);
-  started.push(w);
-  return w;
-}
 
-after(async () => {
-  for (const { mf, fake } of started) {
-    await mf.dispose();
-    await fake.close();
-  }
-});
+after(() => pool.stopAll());
 
 const event = (extra = {}) => ({
   appsflyer_id: "1415211453000-6513894",

@@ -163,6 +163,34 @@ export async function start({
 }
 
 /**
+ * A test file's Workers: `worker(options)` starts one (see `start`) and
+ * remembers it; `stopAll()` (for `after`) stops every one it started. Their
+ * captured output stays readable until then, for the file's leak scan.
+ */
+export function workers() {
+  const started = [];
+  return {
+    started,
+    async worker(options = {}) {
+      const w = await start(options);
+      started.push(w);
+      return w;
+    },
+    async stop(w) {
+      started.splice(started.indexOf(w), 1);
+      await w.mf.dispose();
+      await w.fake.close();
+    },
+    async stopAll() {
+      for (const { mf, fake } of started.splice(0)) {
+        await mf.dispose();
+        await fake.close();
+      }
+    },
+  };
+}
+
+/**
  * The baseline of the benchmarks: the plain-JS pass-through Worker
  * (worker/bench/passthrough.mjs) in a Miniflare of its own (so a workerd
  * process of its own), forwarding to the same fake AppsFlyer as `fake`.

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { startFakeAppsFlyer } from "../../scripts/fake-appsflyer.mjs";
-import { KEYS, TOKENS, call as request, eventLogs, sleep, start } from "./harness.mjs";
+import { KEYS, TOKENS, call as request, eventLogs, sleep, workers } from "./harness.mjs";
 
 const APP = "com.example.app";
 const sha256 = (s) => createHash("sha256").update(s, "utf8").digest("hex");
@@ -22,14 +22,10 @@ const event = (extra = {}) => ({
 });
 
 /** Every Miniflare this file starts, with everything it ever logged and answered. */
-const started = [];
+const pool = workers();
+const { started, worker } = pool;
 const answers = [];
 
-async function worker(options = {}) {
-  const w = await start(options);
-  started.push(w);
-  return w;
-}
 
 async function call(w, path, options = {}) {
   const res = await request(w, path, options);
@@ -47,12 +43,7 @@ before(async () => {
   w = await worker();
 });
 
-after(async () => {
-  for (const { mf, fake } of started) {
-    await mf.dispose();
-    await fake.close();
-  }
-});
+after(() => pool.stopAll());
 
 describe("raw PII under any name", () => {
   const SEEN = {
@@ -184,9 +175,6 @@ describe("the S2S key goes nowhere else", () => {
       assert.equal(res.body.error, "misconfigured");
       assert.match(res.body.message, /^AF_ENDPOINT must be an https:\/\//);
       assert.ok(!res.text.includes(endpoint), "the setting's value is not echoed");
-      await bad.mf.dispose();
-      await bad.fake.close();
-      started.splice(started.indexOf(bad), 1);
     }
   });
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { after, describe, test } from "node:test";
 import { launchChromium } from "../../pkg/test/browser/chromium.mjs";
-import { KEYS, STATUS_TOKENS, TOKENS, call, sleep, start } from "./harness.mjs";
+import { KEYS, STATUS_TOKENS, TOKENS, call, sleep, workers } from "./harness.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ARTIFACTS = resolve(root, "target/status-page");
@@ -45,22 +45,13 @@ const event = (extra = {}) => {
   return e;
 };
 
-const started = [];
+const pool = workers();
+const { started, worker } = pool;
 /** Every status answer any test read: scanned for leaks at the end. */
 const shown = [];
 
-async function worker(options = {}) {
-  const w = await start(options);
-  started.push(w);
-  return w;
-}
 
-after(async () => {
-  for (const { mf, fake } of started) {
-    await mf.dispose();
-    await fake.close();
-  }
-});
+after(() => pool.stopAll());
 
 /** An event route: `authorization` (a whole header value, or `null`) instead of a caller's bearer token. */
 function post(w, path, { json, token = TOKENS[0], authorization, headers = {} } = {}) {
