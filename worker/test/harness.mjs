@@ -64,7 +64,12 @@ export async function start({
     name: "appsflyer-s2s",
     scriptPath: script,
     modules: true,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
+    // worker-build's output is an ES module in a .js file (a `script` may
+    // also be an entry that imports it, as the benchmarks' baselines do).
+    modulesRules: [
+      { type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true },
+      { type: "ESModule", include: ["**/*.js"], fallthrough: true },
+    ],
     compatibilityDate: "2026-04-20",
     compatibilityFlags: ["enable_request_signal"],
     bindings: {
