@@ -3,7 +3,7 @@
 // (Miniflare's `unsafeDirectSockets`: no entry worker in front, as in
 // production) and forwards the typical event
 // to the fake AppsFlyer on 127.0.0.1 (raw PII hashed, answered 200); the
-// plain-JS pass-through Worker (worker/test/passthrough.mjs) runs in its own
+// plain-JS pass-through Worker (worker/bench/passthrough.mjs) runs in its own
 // Miniflare, so in its own workerd process, also on a direct socket, for
 // scale. autocannon (in this
 // Node process) sends each target requests at BENCH_RATE req/s over 16

@@ -1,5 +1,5 @@
 // Load: throughput and latency of the Worker over HTTP on loopback, against a
-// minimal pass-through Worker (worker/test/passthrough.mjs: plain JS,
+// minimal pass-through Worker (worker/bench/passthrough.mjs: plain JS,
 // forwards the body unchanged) in the same run, with the same settings, the
 // same event and the same fast upstream (the fake AppsFlyer on 127.0.0.1,
 // answering 200 at once). Both are served by Miniflare (workerd) on
@@ -15,12 +15,15 @@
 // and the TCP connections the fake AppsFlyer accepted (a Worker that pools its
 // connections opens a few; one per event costs CPU on both sides).
 //
-//   node worker/test/load.mjs     (`make bench-worker` runs it)
+//   node worker/bench/load.mjs     (`make bench-worker` runs it)
 //
 // Env: LOAD_SECONDS (5), LOAD_WARMUP_SECONDS (3), LOAD_CONNECTIONS (16),
 // LOAD_ROUNDS (7), LOAD_PATH (/inappevent; /validate or /health to profile),
 // LOAD_SCRIPT (another build of the Worker's index.js, to compare two builds).
-// Figures are printed, not asserted (the target is a ratio ≥ 0.8).
+// Figures are printed, not asserted. They are for capacity planning: what one
+// workerd process serves on this machine, and at what latency. (A ratio of
+// 0.8 to the pass-through was once a target; it was withdrawn, as the
+// pass-through does none of the work: CHANGELOG.md.)
 
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
@@ -115,7 +118,7 @@ try {
   const f = (x) => `${x.rps.toFixed(0)} req/s p50 ${x.p50} ms p99 ${x.p99} ms`;
   console.log(
     `load: medians over ${ROUNDS} rounds: worker ${f(mid.worker)}; pass-through ${f(mid["pass-through"])}; ` +
-      `ratio ${median(ratios).toFixed(2)} (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; target ≥ 0.8)`,
+      `ratio ${median(ratios).toFixed(2)} (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
   );
   console.log(
     `load: ${ROUNDS} alternating round(s) of ${SECONDS} s per Worker after a ${WARMUP} s warm-up of each, ${CONNECTIONS} connections, ` +
@@ -136,5 +139,5 @@ try {
 
 function line({ worker, "pass-through": pass }) {
   const f = (x) => `${x.rps.toFixed(0)} req/s p50 ${x.p50} ms p99 ${x.p99} ms`;
-  return `worker ${f(worker)}; pass-through ${f(pass)}; ratio ${(worker.rps / pass.rps).toFixed(2)} (target ≥ 0.8)`;
+  return `worker ${f(worker)}; pass-through ${f(pass)}; ratio ${(worker.rps / pass.rps).toFixed(2)}`;
 }

@@ -1,4 +1,4 @@
-// The baseline of worker/test/load.mjs: a minimal pass-through Worker in
+// The baseline of worker/bench/load.mjs: a minimal pass-through Worker in
 // plain JS. It forwards the request body unchanged to the same upstream the
 // real Worker sends to (`${AF_ENDPOINT}/inappevent/{app_id}`, with the S2S key
 // and content type), and answers like the Worker does: no auth, no

@@ -2,7 +2,7 @@
 // built Worker in Miniflare (workerd) with its V8 inspector open, while
 // autocannon posts the typical event over loopback (forwarded to the fake
 // AppsFlyer on 127.0.0.1, answered 200); the same for the plain-JS
-// pass-through Worker (worker/test/passthrough.mjs) in the same run, for
+// pass-through Worker (worker/bench/passthrough.mjs) in the same run, for
 // scale. A tool for finding what to optimise, not a benchmark.
 //
 // Samples are summed by kind and printed as shares of the sampled time:
@@ -15,13 +15,13 @@
 // The absolute times are inflated by the profiler and by the inspector itself
 // (console.log, for one, is much dearer with an inspector attached), so this
 // gives no CPU-per-event figure: shares and rankings only. CPU per forwarded
-// event is measured by worker/test/bench.mjs, without an inspector.
+// event is measured by worker/bench/bench.mjs, without an inspector.
 //
-//   node worker/test/profile.mjs      (not part of `make bench-worker`)
+//   node worker/bench/profile.mjs      (not part of `make bench-worker`)
 //
 // Env: CPU_SECONDS (8), CPU_CONNECTIONS (8), CPU_TOP (0), CPU_SCRIPT (another
-// build of the Worker, e.g. target/js-hot-path/index.mjs after `make
-// load-js-hot-path`).
+// build of the Worker, inside this repository, e.g. one that
+// `make bench-worker-baseline` built under target/worker-baseline/).
 
 import autocannon from "autocannon";
 import WebSocket from "ws";
@@ -83,7 +83,7 @@ try {
   }
   console.log(
     "profile: shares of V8 samples under the inspector; absolute times are inflated by the profiler " +
-      "and the inspector (see worker/test/bench.mjs for CPU per forwarded event)",
+      "and the inspector (see worker/bench/bench.mjs for CPU per forwarded event)",
   );
 } finally {
   await passthrough.dispose();
