@@ -47,18 +47,16 @@ fn work(input: &str, region: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+// NFC alone: the baseline does the same trimming and copying without it
+// (lowercasing, which names also get, is left out of both).
 #[cfg(all(feature = "nfc", not(feature = "phone")))]
 fn work(input: &str, _region: Option<&str>) -> String {
-    appsflyer_s2s::normalize::name(input).unwrap_or_default()
+    appsflyer_s2s::normalize::nfc(input.trim()).into_owned()
 }
 
 #[cfg(all(feature = "nfc-baseline", not(any(feature = "phone", feature = "nfc"))))]
 fn work(input: &str, _region: Option<&str>) -> String {
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
-        return String::new();
-    }
-    trimmed.to_lowercase()
+    String::from(input.trim())
 }
 
 #[cfg(not(any(feature = "phone", feature = "nfc", feature = "nfc-baseline")))]
