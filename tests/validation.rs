@@ -586,6 +586,39 @@ fn unknown_fields_are_refused_unless_forwarded() {
     assert_eq!(body["af_new_field"], "x");
 }
 
+/// `KNOWN_FIELDS` (what "did you mean", the PII table and the docs go by)
+/// is exactly the set of names the reader takes: each listed name is read
+/// into its field, never left over as unknown, and the reader has an arm
+/// for no name the list lacks (its arms, read from the source, are the list).
+#[test]
+fn the_known_fields_are_the_ones_the_reader_takes() {
+    use appsflyer_s2s::input::{EventInput, KNOWN_FIELDS};
+    for &name in KNOWN_FIELDS {
+        let read = EventInput::from_value(json!({ name: null }));
+        assert!(
+            read.input.extra.is_empty() && read.errors.is_empty(),
+            "{name} is listed as known but the reader leaves it unknown"
+        );
+        let near = format!("{name}_");
+        let read = EventInput::from_value(json!({ near.clone(): null }));
+        assert!(read.input.extra.contains_key(&near), "{near} was taken");
+    }
+    let source = include_str!("../src/input.rs");
+    let start = source
+        .find("pub fn from_value")
+        .expect("EventInput::from_value");
+    let end = start
+        + source[start..]
+            .find("i.extra.insert")
+            .expect("its last arm");
+    let arms: Vec<&str> = source[start..end]
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix('"')?.split_once("\" =>"))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(arms, KNOWN_FIELDS, "the reader's arms, in order");
+}
+
 #[test]
 fn empty_pii_means_unknown() {
     let body = sent(json!({"email": "", "phone_number": " ", "first_name_hashed": ""}));
