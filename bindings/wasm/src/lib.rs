@@ -4,7 +4,7 @@
 //! Only translation lives here: JavaScript values in, the core's functions,
 //! JavaScript values out. Events cross as JSON text (`JSON.stringify` in
 //! JavaScript, `serde_json` in the core): one native `JSON.stringify` and one
-//! string copy per event: measured 1.2x faster than reading the object with
+//! string copy per event: measured 1.26x faster than reading the object with
 //! `serde-wasm-bindgen` (`make bench-crossing`, BENCHMARKS.md). Results are
 //! plain objects; a failure is thrown as `{ errors: [{ field, code, message }] }`,
 //! which the package's JavaScript glue (`pkg/lib/hashing.mjs`) turns into an
