@@ -66,6 +66,9 @@ $(WORKER_OUT): $(WORKER_SOURCES)
 
 dev-worker: worker
 	@if [ ! -f .dev.vars ]; then cp .dev.vars.example .dev.vars; echo "dev-worker: created .dev.vars from .dev.vars.example"; fi
+	@for name in $$(sed -n 's/^\([A-Z_]*\)=.*/\1/p' .dev.vars.example); do \
+	  grep -q "^$$name=" .dev.vars || echo "dev-worker: your .dev.vars has no $$name (an older copy?): see .dev.vars.example"; \
+	done
 	@echo "dev-worker: Worker on http://127.0.0.1:$(WORKER_DEV_PORT), AppsFlyer stand-in on http://127.0.0.1:$(AF_DEV_PORT); Ctrl-C stops both"
 	@echo "dev-worker: status page on http://127.0.0.1:$(WORKER_DEV_PORT)/status (any user name; password: STATUS_TOKENS in .dev.vars)"
 	@node scripts/fake-appsflyer.mjs --port $(AF_DEV_PORT) --dev & fake=$$!; \
