@@ -84,7 +84,7 @@ impl LogOutcome {
     ];
 
     /// The outcome's name in log lines and on the status page.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             LogOutcome::Delivered => "delivered",
             LogOutcome::Queued => "queued",

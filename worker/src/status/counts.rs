@@ -44,13 +44,17 @@ pub const QUEUE_ROUTE: &str = "queue";
 /// Milliseconds in a minute.
 const MINUTE_MS: u64 = 60_000;
 
+/// What a retry from the queue that failed again is counted as (see
+/// [`counted_outcome`]); the log has no such outcome.
+pub const RETRIED: &str = "retried";
+
 /// The name an outcome is counted under. The same as the log's, except
 /// that a retry from the queue that failed again is `retried` (the log says
 /// `queued`, or `held` after a 401): `queued` counts events entering the
 /// retry queue, `retried` the attempts made from it.
 pub fn counted_outcome(route: &str, outcome: LogOutcome) -> &'static str {
     match outcome {
-        LogOutcome::Queued | LogOutcome::Held if route == QUEUE_ROUTE => "retried",
+        LogOutcome::Queued | LogOutcome::Held if route == QUEUE_ROUTE => RETRIED,
         other => other.name(),
     }
 }

@@ -12,30 +12,27 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::counts::{Sample, QUEUE_ROUTE};
+use super::counts::{Sample, QUEUE_ROUTE, RETRIED};
+use crate::log::LogOutcome;
 
 /// Every outcome the status page counts, in the order it lists them: the
-/// log's outcomes, with retries from the queue counted as `retried`.
-pub const OUTCOMES: [&str; 18] = [
-    "delivered",
-    "queued",
-    "retried",
-    "held",
-    "rejected",
-    "invalid",
-    "dead_lettered",
-    "replayed",
-    "unauthorized",
-    "rate_limited",
-    "forbidden",
-    "unknown_app",
-    "unavailable",
-    "key_reused",
-    "in_progress",
-    "valid",
-    "requeued",
-    "replay_skipped",
-];
+/// log's outcomes ([`LogOutcome::ALL`], whose order this is), with
+/// [`RETRIED`] after `queued`. Derived, so a new outcome cannot be logged
+/// without being counted.
+pub const OUTCOMES: [&str; LogOutcome::ALL.len() + 1] = {
+    let mut out = [""; LogOutcome::ALL.len() + 1];
+    let (mut from, mut to) = (0, 0);
+    while from < LogOutcome::ALL.len() {
+        out[to] = LogOutcome::ALL[from].name();
+        to += 1;
+        if matches!(LogOutcome::ALL[from], LogOutcome::Queued) {
+            out[to] = RETRIED;
+            to += 1;
+        }
+        from += 1;
+    }
+    out
+};
 
 /// The outcomes plotted even when none happened.
 pub const ALWAYS_PLOTTED: [&str; 9] = [
@@ -388,6 +385,33 @@ mod tests {
             outcome: outcome.into(),
             n,
         }
+    }
+
+    #[test]
+    fn every_logged_outcome_is_counted_once_with_retried_after_queued() {
+        assert_eq!(
+            OUTCOMES,
+            [
+                "delivered",
+                "queued",
+                "retried",
+                "held",
+                "rejected",
+                "invalid",
+                "dead_lettered",
+                "replayed",
+                "unauthorized",
+                "rate_limited",
+                "forbidden",
+                "unknown_app",
+                "unavailable",
+                "key_reused",
+                "in_progress",
+                "valid",
+                "requeued",
+                "replay_skipped",
+            ]
+        );
     }
 
     #[test]
